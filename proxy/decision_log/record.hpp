@@ -1,0 +1,38 @@
+#pragma once
+// One decision: what a query was, which rule decided, what the client got. Filled in by the
+// pipeline's finish() and turned into a JSON line on the writer thread, off the DNS path.
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "conf/address.hpp"
+
+namespace dg::proxy::decision_log {
+
+enum class Proto : uint8_t { Udp, Tcp };
+
+struct Record {
+  std::chrono::system_clock::time_point ts;  // when the query was received
+  conf::IpAddress client;
+  Proto proto = Proto::Udp;
+  uint16_t id = 0;
+  std::string qname;  // lower case, no final dot
+  uint16_t qtype = 0;
+  std::string rule;    // the rule that decided; "" when none (e.g. ACL refusal, bad query)
+  std::string action;  // forward, nxdomain, nodata, refused, servfail, drop
+  std::string upstream;       // forwarded: the server that answered ("" otherwise)
+  std::optional<uint8_t> rcode;  // what the client got; none when nothing was sent
+  uint32_t latency_us = 0;
+  std::string devolved_from;         // devolved queries: the earlier name
+  std::vector<std::string> dry_run;  // rules that would have acted
+};
+
+// The record as one JSON object, without the newline. Field order as in PRODUCT.md; optional
+// fields (upstream, devolved_from, dry_run) are left out when empty; rcode is null when unset,
+// rule is null when empty.
+std::string to_json(const Record& r);
+void append_json(const Record& r, std::string& out);
+
+}  // namespace dg::proxy::decision_log
