@@ -1,0 +1,53 @@
+#pragma once
+// Writes decision records as JSON lines on its own thread. push() never blocks: the queue is
+// bounded and a full queue drops the record and counts it, so a slow or full disk never delays
+// a query. Rotation by size keeps `keep` gzip-compressed files beside the live one
+// (decisions.jsonl.1.gz is the newest); a rotated file always ends on a whole line.
+#include <atomic>
+#include <cstdint>
+#include <expected>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "proxy/decision_log/record.hpp"
+
+namespace dg::proxy::decision_log {
+
+struct WriterOptions {
+  std::string path;
+  uint64_t max_size = 100ull << 20;
+  int keep = 10;
+  std::size_t queue_capacity = 65536;
+  // Tests only: runs on the writer thread after it took a batch off the queue and before it
+  // writes it, so a test can hold the writer (and fill the queue) without sleeping.
+  std::function<void()> before_write;
+};
+
+struct WriterStats {
+  uint64_t written = 0;
+  uint64_t dropped = 0;  // queue full or write failed
+};
+
+class Writer {
+ public:
+  // Opens (creates, appends to) the live file and starts the thread; an unwritable path is
+  // an error at once.
+  static std::expected<std::unique_ptr<Writer>, std::string> open(WriterOptions options);
+  ~Writer();  // writes what is queued, then joins the thread
+
+  // Any thread. Never blocks on I/O; false when the record was dropped.
+  bool push(Record&& r) noexcept;
+  // Close and reopen the live file (after logrotate moved it): SIGHUP.
+  void reopen();
+  // Blocks until everything pushed so far is written (tests, shutdown).
+  void flush();
+  WriterStats stats() const;
+
+ private:
+  struct Impl;
+  explicit Writer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace dg::proxy::decision_log
