@@ -1,0 +1,112 @@
+#pragma once
+// The configuration as plain data: what conf::load produces from YAML and what rules::compile
+// and the proxy turn into a running Plan. Every value here is already validated: names are
+// lower case without the final dot, durations positive, groups referenced by rules exist.
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "conf/address.hpp"
+
+namespace dg::conf {
+
+// Where a value stood in its file, 1-based, for error messages and `devoguard check`.
+struct Position {
+  std::string file;
+  int line = 0;
+  int column = 0;
+};
+
+struct Pattern {
+  std::string text;  // RE2 syntax, searched in the lower-case name without the final dot
+  Position where;
+};
+
+// A rule's `match:`. Keys all must hold; values under one key are alternatives. An empty
+// Match (no key set) matches everything.
+struct Match {
+  std::vector<std::string> qname;   // exact names
+  std::vector<std::string> suffix;  // a name and everything under it
+  std::vector<Pattern> regex;
+  std::vector<uint16_t> qtype;
+  std::vector<Cidr> client;
+  std::optional<bool> devolved;
+  std::vector<Match> negated;  // `not: {…}`: zero or one element (a vector keeps Match copyable)
+};
+
+struct Forward {
+  std::string group;
+};
+
+enum class Answer { NxDomain, NoData, Refused, ServFail, Drop };
+
+struct Rule {
+  std::string name;
+  Match match;
+  std::variant<Forward, Answer> action;
+  bool dry_run = false;
+  Position where;
+};
+
+struct UpstreamGroup {
+  std::string name;
+  std::vector<Endpoint> servers;  // in the order they are tried; `system` already expanded
+  bool from_system = false;       // servers came from /etc/resolv.conf
+  std::chrono::milliseconds timeout{1500};
+  int max_failures = 3;  // consecutive timeouts before a server is marked down
+  std::chrono::milliseconds probe_interval{1000};
+  Position where;
+};
+
+struct Domain {
+  std::vector<std::string> suffixes;
+  int devolution_level = 2;
+  std::chrono::milliseconds correlation_window{30000};
+  std::size_t max_tracked = 200000;
+};
+
+struct Tcp {
+  std::chrono::milliseconds idle_timeout{10000};
+  std::size_t max_connections = 1000;
+};
+
+struct Answers {
+  uint32_t negative_ttl = 30;  // seconds: SOA TTL and minimum of local negative answers
+};
+
+struct DecisionLog {
+  std::string path;  // empty: no decision log
+  uint64_t max_size = 100ull << 20;
+  int keep = 10;
+};
+
+struct Metrics {
+  std::optional<Endpoint> listen;
+};
+
+struct Config {
+  std::string file;  // the file it was loaded from
+  std::vector<Endpoint> listen{Endpoint(*IpAddress::parse("127.0.0.1"), 53)};
+  unsigned threads = 0;  // 0: `auto`, one per core
+  std::vector<Cidr> allow;
+  Domain domain;
+  Tcp tcp;
+  std::vector<UpstreamGroup> upstreams;  // in file order
+  std::vector<Rule> rules;               // in file order: first match wins
+  Answers answers;
+  DecisionLog decision_log;
+  Metrics metrics;
+  std::vector<std::string> warnings;  // "FILE:LINE:COL: key: message", for `check` and `run`
+
+  const UpstreamGroup* group(std::string_view name) const {
+    for (const auto& g : upstreams)
+      if (g.name == name) return &g;
+    return nullptr;
+  }
+};
+
+}  // namespace dg::conf

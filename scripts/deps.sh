@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs what devoguard needs to build, test and benchmark on Debian 12. Idempotent: apt-get
+# runs only when a package is missing. Packages that ship a service (nsd, unbound) must not
+# start it: a policy-rc.d guard is in place while apt-get runs, and the tests start their own
+# instances on loopback ports.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config git
+  libldns-dev libuv1-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
+  libcli11-dev nlohmann-json3-dev libre2-dev libpsl-dev publicsuffix zlib1g-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  python3 python3-pytest python3-dnspython
+  unbound nsd bind9-dnsutils knot-dnsutils
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed$' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "deps.sh: missing packages: ${missing[*]}; run as root to install them" >&2
+  exit 1
+fi
+
+guard=/usr/sbin/policy-rc.d
+own_guard=0
+if [ ! -e "$guard" ]; then
+  printf '#!/bin/sh\nexit 101\n' >"$guard" && chmod +x "$guard" && own_guard=1
+fi
+trap '[ $own_guard -eq 1 ] && rm -f "$guard"' EXIT
+
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# Debian's packages enable their own daemons; devoguard's tests run private instances.
+for unit in unbound nsd; do
+  if command -v systemctl >/dev/null 2>&1; then systemctl disable --now "$unit" >/dev/null 2>&1 || true; fi
+  pkill -x "$unit" >/dev/null 2>&1 || true
+done
