@@ -39,12 +39,18 @@ def group(*servers, timeout="300ms", max_failures=None, probe_interval="200ms"):
     return g
 
 
+def forward_all(*servers, **group_kw):
+    """Config fragment: one group `main` holding `servers`, one rule `default` forwarding all."""
+    return {"upstreams": {"main": group(*servers, **group_kw)},
+            "rules": [{"name": "default", "forward": "main"}]}
+
+
 class Devoguard:
     """One `devoguard run -c FILE` process listening on a free port of 127.0.0.1 (and ::1 when
     `ipv6`). `config` is a dict dumped as YAML; `listen`, `threads`, `clients` and
     `decision_log` get test defaults unless given."""
 
-    def __init__(self, workdir, config, ipv6=False, env=None):
+    def __init__(self, workdir, config, ipv6=False, env=None, probe_source="127.0.0.1"):
         import yaml  # python3-yaml; imported here so one-shot commands don't need it
         self._yaml = yaml
         self.dir = str(workdir)
@@ -59,6 +65,7 @@ class Devoguard:
         self.write_config(self.config)
         self.env = dict(os.environ)
         self.env.update(env or {})
+        self.probe_source = probe_source  # readiness probes come from here (ACL tests)
         self.proc = None
         self._stderr = None
 
@@ -100,6 +107,7 @@ class Devoguard:
         q.set_opcode(dns.opcode.STATUS)
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
             s.settimeout(0.1)
+            s.bind((self.probe_source, 0))
             s.sendto(q.to_wire(), (self.host, self.port))
             try:
                 data = s.recv(65535)

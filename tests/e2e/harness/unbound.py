@@ -2,7 +2,6 @@
 (no recursion, no internet), with log-queries on so tests can see which names reached it."""
 import os
 import re
-import socket
 import subprocess
 
 import dns.message
