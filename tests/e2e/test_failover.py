@@ -22,6 +22,34 @@ def test_first_server_silent_second_answers(fault_upstream, devoguard):
     assert second.received("failover.example.com")
 
 
+def test_first_live_server_gets_every_query(fault_upstream, devoguard):
+    first = fault_upstream(answer_ip="192.0.2.1")
+    second = fault_upstream(answer_ip="192.0.2.2")
+    dg = devoguard(forward_all(first.server, second.server))
+    for i in range(5):
+        assert c.addresses(c.udp(c.make_query(f"order{i}.example.com"), dg.port)) == ["192.0.2.1"]
+    assert not second.received(), "queries went to the second server while the first was up"
+
+
+def test_nxdomain_is_an_answer_not_a_failure(fault_upstream, devoguard):
+    first = fault_upstream(mode="nxdomain")
+    second = fault_upstream()
+    dg = devoguard(forward_all(first.server, second.server))
+    r = c.udp(c.make_query("nx.example.com"), dg.port)
+    assert c.rcode(r) == "NXDOMAIN"
+    assert not second.received("nx.example.com")
+
+
+def test_tcp_reset_moves_on_to_next_server(fault_upstream, devoguard):
+    first = fault_upstream(mode="tcp_reset", answer_ip="192.0.2.1")
+    second = fault_upstream(answer_ip="192.0.2.2")
+    dg = devoguard(forward_all(first.server, second.server, timeout="1s"))
+    r, took = c.timed(c.tcp, c.make_query("reset.example.com"), dg.port, timeout=5)
+    assert c.addresses(r) == ["192.0.2.2"]
+    assert first.received("reset.example.com", transport="tcp")
+    assert took < 1.0 + 1.0
+
+
 @pytest.mark.parametrize("send", [c.udp, c.tcp], ids=["udp", "tcp"])
 def test_all_servers_silent_servfail_with_ede22_in_time(fault_upstream, devoguard, send):
     servers = [fault_upstream(mode="silent"), fault_upstream(mode="silent")]
