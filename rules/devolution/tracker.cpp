@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <atomic>
 #include <functional>
 #include <list>
 #include <mutex>
@@ -47,6 +46,8 @@ class KeyBuilder {
     }
     key_ = std::string_view(out, size);
   }
+  KeyBuilder(const KeyBuilder&) = delete;  // key_ may point into buf_
+  KeyBuilder& operator=(const KeyBuilder&) = delete;
   std::string_view key() const { return key_; }
   std::size_t hash() const { return std::hash<std::string_view>{}(key_); }
 
