@@ -1,0 +1,52 @@
+#pragma once
+// One client TCP connection (RFC 7766): 2-byte length-prefixed messages, several queries in
+// flight at once and answered as each completes, an idle timeout, and a clean close on a frame
+// too short to be a DNS message.
+//
+// Ownership: the listener holds the connection in its set; queries in flight hold it too (as
+// their ReplySink), so a reply that arrives after the close finds a live object and is dropped.
+#include <uv.h>
+
+#include <chrono>
+#include <memory>
+#include <vector>
+
+#include "proxy/pipeline/pipeline.hpp"
+#include "proxy/uv/handle.hpp"
+
+namespace dg::proxy::listen {
+
+class TcpListener;
+
+class TcpConnection final : public pipeline::ReplySink,
+                            public std::enable_shared_from_this<TcpConnection> {
+ public:
+  TcpConnection(TcpListener& listener, std::chrono::milliseconds idle_timeout)
+      : listener_(&listener), idle_timeout_(idle_timeout) {}
+  ~TcpConnection() override;
+
+  // Accepts the pending connection of `server` and starts reading; false when accept failed.
+  bool accept(uv_loop_t* loop, uv_stream_t* server);
+  void send(const conf::Endpoint& client, std::span<const uint8_t> reply) override;
+  // Drain: read no more queries; close once the pending ones are answered.
+  void stop_reading();
+  void close_gracefully();  // after the queued replies are written
+  void close();             // at once
+
+ private:
+  void on_data(std::span<const char> data);
+  void restart_idle_timer();
+  void maybe_close_after_drain();
+
+  TcpListener* listener_;  // null once closed
+  std::chrono::milliseconds idle_timeout_;
+  uv::UvHandle<uv_tcp_t> tcp_;
+  uv::UvHandle<uv_timer_t> idle_;
+  conf::Endpoint client_;
+  std::vector<uint8_t> in_;  // bytes received and not yet framed
+  std::size_t pending_ = 0;  // queries in the pipeline
+  bool reading_ = true;
+  bool shutting_down_ = false;
+};
+
+}  // namespace dg::proxy::listen

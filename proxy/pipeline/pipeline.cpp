@@ -1,0 +1,119 @@
+// The story of one query, from the listener to the reply and its decision-log line.
+#include "proxy/pipeline/pipeline.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "proxy/dns/answer.hpp"
+#include "proxy/pipeline/local_answer.hpp"
+
+namespace dg::proxy::pipeline {
+namespace {
+
+bool client_allowed(const conf::Config& config, const conf::IpAddress& a) {
+  for (const auto& c : config.allow)
+    if (c.contains(a)) return true;
+  return false;
+}
+
+// "Answered with data" in the sense of devolution: NOERROR with at least one answer record.
+bool answered_with_data(std::span<const uint8_t> reply) {
+  return reply.size() >= dns::kHeaderSize && dns::rcode_of(reply) == dns::kNoError &&
+         dns::ancount_of(reply) > 0;
+}
+
+}  // namespace
+
+Pipeline::Pipeline(uv_loop_t* loop, std::shared_ptr<const Plan> plan, decision_log::Writer* log)
+    : plan_(std::move(plan)), log_(log), forwarder_(loop, *this) {}
+
+void Pipeline::on_query(QueryPtr q) {
+  ++stats_.queries;
+  q->plan = plan_;
+  auto parsed = dns::parse_query(q->wire);
+  if (!parsed) return reject(std::move(q), parsed.error());
+  q->msg = *parsed;
+
+  if (!client_allowed(q->plan->config, q->client.address())) {
+    ++stats_.refused_acl;
+    dns::AnswerSpec spec{.rcode = dns::kRefused,
+                         .ede = dns::Ede{dns::EdeCode::Prohibited, "client not allowed"}};
+    dns::build_answer(q->msg, q->wire, spec, answer_);
+    return finish(std::move(q), answer_);
+  }
+
+  classify(*q);
+  switch (q->decision.action) {
+    case rules::Action::Forward:
+      return forwarder_.send(std::move(q));  // comes back through finish()
+    case rules::Action::Drop:
+      return finish(std::move(q), {});
+    default:
+      return answer_locally(std::move(q));
+  }
+}
+
+void Pipeline::reject(QueryPtr q, dns::Reject why) {
+  ++stats_.malformed;
+  if (why == dns::Reject::Drop) return;
+  dns::build_error(q->wire, why == dns::Reject::NotImp ? dns::kNotImp : dns::kFormErr, answer_);
+  q->sink->send(q->client, answer_);
+}
+
+void Pipeline::classify(Query& q) {
+  const auto& plan = *q.plan;
+  const auto name = q.msg.qname.view();
+  if (plan.tracker && plan.rules.uses_devolved() && plan.tracker->under_parent(name)) {
+    if (auto from = plan.tracker->devolved_from(q.client.address(), name, q.msg.qtype, q.received))
+      q.devolved_from = std::move(*from);
+  }
+  rules::Subject subject{name, q.msg.qtype, q.client.address(), q.devolved_from};
+  q.decision = plan.rules.classify(subject);
+}
+
+void Pipeline::answer_locally(QueryPtr q) {
+  // The EDE text names the rule: an operator reading a client's dig output finds the rule.
+  std::string text = q->decision.rule ? "devoguard rule " + q->decision.rule->name
+                                      : std::string("devoguard: no rule matched");
+  dns::build_answer(q->msg, q->wire, local_answer(*q, text), answer_);
+  finish(std::move(q), answer_);
+}
+
+void Pipeline::fail_upstream(QueryPtr q) {
+  dns::AnswerSpec spec{.rcode = dns::kServFail,
+                       .ede = dns::Ede{dns::EdeCode::NoReachableAuthority, ""}};
+  dns::build_answer(q->msg, q->wire, spec, answer_);
+  finish(std::move(q), answer_);
+}
+
+void Pipeline::finish(QueryPtr q, std::span<uint8_t> reply) {
+  // The tracker learns the outcome before the client does: the client's devolved retry can
+  // only come after it has this reply.
+  if (q->plan->tracker)
+    q->plan->tracker->observe(q->client.address(), q->msg.qname.view(), q->msg.qtype,
+                              answered_with_data(reply), q->received);
+  if (!reply.empty()) q->sink->send(q->client, reply);
+  record(*q, reply);
+}
+
+void Pipeline::record(const Query& q, std::span<const uint8_t> reply) {
+  if (!log_) return;
+  decision_log::Record r;
+  r.ts = q.received_wall;
+  r.client = q.client.address();
+  r.proto = q.proto;
+  r.id = q.msg.id;
+  r.qname = q.msg.qname.str();
+  r.qtype = q.msg.qtype;
+  if (q.decision.rule) r.rule = q.decision.rule->name;
+  r.action = rules::action_name(q.decision.action);
+  if (q.upstream) r.upstream = q.upstream->name;
+  if (!reply.empty()) r.rcode = dns::rcode_of(reply);
+  r.latency_us = uint32_t(std::chrono::duration_cast<std::chrono::microseconds>(
+                              std::chrono::steady_clock::now() - q.received)
+                              .count());
+  r.devolved_from = q.devolved_from;
+  for (const auto* d : q.decision.dry_run) r.dry_run.push_back(d->name);
+  log_->push(std::move(r));
+}
+
+}  // namespace dg::proxy::pipeline

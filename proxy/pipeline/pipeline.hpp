@@ -1,0 +1,52 @@
+#pragma once
+// One worker loop's query pipeline: parse → classify → act (forward or answer) → finish.
+// finish() is the only exit: it tells the devolution tracker the outcome, sends the reply and
+// writes one decision record, so every query gets exactly one log line by construction.
+#include <uv.h>
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "proxy/decision_log/writer.hpp"
+#include "proxy/pipeline/finisher.hpp"
+#include "proxy/pipeline/query.hpp"
+#include "proxy/upstream/forwarder.hpp"
+
+namespace dg::proxy::pipeline {
+
+struct PipelineStats {
+  uint64_t queries = 0;
+  uint64_t malformed = 0;  // dropped, FORMERR or NOTIMP: not logged, only counted
+  uint64_t refused_acl = 0;
+};
+
+class Pipeline final : public Finisher {
+ public:
+  // `log` may be null (no decision_log configured).
+  Pipeline(uv_loop_t* loop, std::shared_ptr<const Plan> plan, decision_log::Writer* log);
+
+  void on_query(QueryPtr q);
+  void set_plan(std::shared_ptr<const Plan> plan) { plan_ = std::move(plan); }
+  const Plan& plan() const { return *plan_; }
+  std::size_t in_flight() const { return forwarder_.in_flight(); }
+  const PipelineStats& stats() const { return stats_; }
+
+  void finish(QueryPtr q, std::span<uint8_t> reply) override;
+  void fail_upstream(QueryPtr q) override;
+
+ private:
+  void reject(QueryPtr q, dns::Reject why);
+  void classify(Query& q);
+  void answer_locally(QueryPtr q);
+  void record(const Query& q, std::span<const uint8_t> reply);
+
+  std::shared_ptr<const Plan> plan_;
+  decision_log::Writer* log_;
+  upstream::Forwarder forwarder_;
+  std::vector<uint8_t> answer_;  // reused buffer for local answers
+  PipelineStats stats_;
+};
+
+}  // namespace dg::proxy::pipeline

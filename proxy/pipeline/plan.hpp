@@ -1,0 +1,43 @@
+#pragma once
+// The running form of a configuration: immutable once built, shared by every worker through a
+// std::shared_ptr<const Plan>. A reload builds a new Plan and hands it to each worker; a query
+// keeps the plan it started with. State that must survive a reload (server health, the
+// devolution table) is carried over from the previous plan when its settings did not change.
+#include <chrono>
+#include <expected>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "conf/load.hpp"
+#include "conf/model.hpp"
+#include "proxy/upstream/server_state.hpp"
+#include "rules/devolution/tracker.hpp"
+#include "rules/rule_set.hpp"
+
+namespace dg::proxy::pipeline {
+
+struct GroupPlan {
+  std::string name;
+  std::vector<std::shared_ptr<upstream::ServerState>> servers;  // in the order they are tried
+  std::chrono::milliseconds timeout;
+  int max_failures;
+  std::chrono::milliseconds probe_interval;
+  bool used = false;  // some rule forwards to it
+};
+
+struct Plan {
+  conf::Config config;
+  rules::RuleSet rules;
+  std::vector<GroupPlan> groups;            // same order as config.upstreams
+  std::shared_ptr<rules::Tracker> tracker;  // null without domain.suffixes
+
+  // Compiles `config`; `previous` (may be null) donates server health and the tracker.
+  static std::expected<std::shared_ptr<const Plan>, conf::Error> build(
+      conf::Config config, const Plan* previous);
+
+  // The longest time a forwarded query can take (every server of its group timing out).
+  std::chrono::milliseconds longest_forward() const;
+};
+
+}  // namespace dg::proxy::pipeline

@@ -1,0 +1,160 @@
+#include "proxy/server/server.hpp"
+
+#include <uv.h>
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "proxy/decision_log/writer.hpp"
+#include "proxy/pipeline/plan.hpp"
+#include "proxy/server/worker.hpp"
+#include "proxy/upstream/prober.hpp"
+#include "proxy/uv/handle.hpp"
+
+namespace dg::proxy::server {
+namespace {
+
+class Server {
+ public:
+  Server(std::string path, conf::LoadOptions options)
+      : path_(std::move(path)), options_(std::move(options)), prober_(&loop_) {
+    uv_loop_init(&loop_);
+  }
+
+  int run();
+
+ private:
+  void reload();
+  void shutdown(const char* why);
+  void watch_signal(uv::UvHandle<uv_signal_t>& h, int signum);
+  void on_signal(int signum);
+
+  std::string path_;
+  conf::LoadOptions options_;
+  uv_loop_t loop_;
+  std::shared_ptr<const pipeline::Plan> plan_;
+  std::unique_ptr<decision_log::Writer> log_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::atomic<std::size_t> tcp_connections_{0};
+  upstream::Prober prober_;
+  uv::UvHandle<uv_signal_t> sighup_, sigterm_, sigint_;
+};
+
+void log_warnings(const conf::Config& c) {
+  for (const auto& w : c.warnings) spdlog::warn("{}", w);
+}
+
+int Server::run() {
+  auto config = conf::load_file(path_, options_);
+  if (!config) {
+    spdlog::error("{}", config.error().str());
+    return 2;
+  }
+  log_warnings(*config);
+  auto plan = pipeline::Plan::build(std::move(*config), nullptr);
+  if (!plan) {
+    spdlog::error("{}", plan.error().str());
+    return 2;
+  }
+  plan_ = *plan;
+
+  const auto& dl = plan_->config.decision_log;
+  if (!dl.path.empty()) {
+    auto w = decision_log::Writer::open({dl.path, dl.max_size, dl.keep});
+    if (!w) {
+      spdlog::error("{}", w.error());
+      return 1;
+    }
+    log_ = std::move(*w);
+  }
+
+  unsigned threads = plan_->config.threads;
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  for (unsigned i = 0; i < threads; ++i) {
+    auto w = std::make_unique<Worker>(plan_, log_.get(), tcp_connections_);
+    if (auto ok = w->bind(); !ok) {
+      spdlog::error("cannot listen on {}", ok.error());
+      return 1;
+    }
+    workers_.push_back(std::move(w));
+  }
+  for (auto& w : workers_) w->start();
+  prober_.set_plan(plan_);
+
+  watch_signal(sighup_, SIGHUP);
+  watch_signal(sigterm_, SIGTERM);
+  watch_signal(sigint_, SIGINT);
+  std::string listen;
+  for (const auto& e : plan_->config.listen) listen += (listen.empty() ? "" : ", ") + e.str();
+  spdlog::info("devoguard serving on {} (udp+tcp) with {} worker thread{}", listen, threads,
+               threads == 1 ? "" : "s");
+
+  uv_run(&loop_, UV_RUN_DEFAULT);
+
+  workers_.clear();  // joins; the workers have drained
+  if (log_) log_->flush();
+  uv_run(&loop_, UV_RUN_NOWAIT);  // close callbacks
+  uv_loop_close(&loop_);
+  spdlog::info("devoguard stopped");
+  return 0;
+}
+
+void Server::watch_signal(uv::UvHandle<uv_signal_t>& h, int signum) {
+  uv_signal_init(&loop_, h.get());
+  h.get()->data = this;
+  uv_signal_start(
+      h.get(),
+      [](uv_signal_t* s, int signum) {
+        if (auto* self = uv::owner_of<Server>(s)) self->on_signal(signum);
+      },
+      signum);
+}
+
+void Server::on_signal(int signum) {
+  if (signum == SIGHUP) return reload();
+  shutdown(signum == SIGTERM ? "SIGTERM" : "SIGINT");
+}
+
+void Server::reload() {
+  if (log_) log_->reopen();
+  auto config = conf::load_file(path_, options_);
+  if (!config) {
+    spdlog::error("reload rejected, the running configuration stays: {}", config.error().str());
+    return;
+  }
+  if (config->listen != plan_->config.listen || config->threads != plan_->config.threads)
+    spdlog::warn("reload: listen and threads changes take effect after a restart");
+  log_warnings(*config);
+  auto plan = pipeline::Plan::build(std::move(*config), plan_.get());
+  if (!plan) {
+    spdlog::error("reload rejected, the running configuration stays: {}", plan.error().str());
+    return;
+  }
+  plan_ = *plan;
+  for (auto& w : workers_) w->set_plan(plan_);
+  prober_.set_plan(plan_);
+  spdlog::info("configuration reloaded from {}", path_);
+}
+
+void Server::shutdown(const char* why) {
+  spdlog::info("{}: draining queries in flight", why);
+  sighup_.close();
+  sigterm_.close();
+  sigint_.close();
+  prober_.stop();
+  for (auto& w : workers_) w->stop();
+  // The loop now has nothing left to wait for: run() returns and joins the workers.
+}
+
+}  // namespace
+
+int run(const std::string& config_path, const conf::LoadOptions& options) {
+  Server server(config_path, options);
+  return server.run();
+}
+
+}  // namespace dg::proxy::server

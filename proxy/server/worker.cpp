@@ -1,0 +1,105 @@
+#include "proxy/server/worker.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace dg::proxy::server {
+
+Worker::Worker(std::shared_ptr<const pipeline::Plan> plan, decision_log::Writer* log,
+               std::atomic<std::size_t>& tcp_connections)
+    : pipeline_((uv_loop_init(&loop_), &loop_), std::move(plan), log),
+      tcp_connections_(tcp_connections) {
+  uv_async_init(&loop_, async_.get(), [](uv_async_t* a) {
+    if (auto* self = uv::owner_of<Worker>(a)) self->on_async();
+  });
+  async_.get()->data = this;
+}
+
+Worker::~Worker() {
+  join();
+  close_all();
+  // Let the loop run the close callbacks (they free the handles), then close it.
+  uv_run(&loop_, UV_RUN_DEFAULT);
+  if (uv_loop_close(&loop_) != 0) spdlog::debug("worker loop closed with live handles");
+}
+
+std::expected<void, std::string> Worker::bind() {
+  for (const auto& at : pipeline_.plan().config.listen) {
+    auto u = listen::UdpListener::open(&loop_, at, pipeline_);
+    if (!u) return std::unexpected(u.error());
+    udp_.push_back(std::move(*u));
+    auto t = listen::TcpListener::open(&loop_, at, pipeline_, tcp_connections_);
+    if (!t) return std::unexpected(t.error());
+    tcp_.push_back(std::move(*t));
+  }
+  return {};
+}
+
+void Worker::start() {
+  thread_ = std::thread([this] { uv_run(&loop_, UV_RUN_DEFAULT); });
+}
+
+void Worker::join() {
+  if (thread_.joinable()) thread_.join();
+}
+
+void Worker::set_plan(std::shared_ptr<const pipeline::Plan> plan) {
+  {
+    std::lock_guard lock(mutex_);
+    next_plan_ = std::move(plan);
+  }
+  uv_async_send(async_.get());
+}
+
+void Worker::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stop_requested_ = true;
+  }
+  uv_async_send(async_.get());
+}
+
+void Worker::on_async() {
+  std::shared_ptr<const pipeline::Plan> plan;
+  bool stop;
+  {
+    std::lock_guard lock(mutex_);
+    plan = std::move(next_plan_);
+    stop = stop_requested_;
+  }
+  if (plan) pipeline_.set_plan(std::move(plan));
+  if (!stop || drain_timer_.get()->loop) return;
+
+  for (auto& u : udp_) u->stop_receiving();
+  for (auto& t : tcp_) t->stop_accepting();
+  // Queries in flight get their answer, or their SERVFAIL once every server timed out.
+  drain_deadline_ = std::chrono::steady_clock::now() + pipeline_.plan().longest_forward() +
+                    std::chrono::seconds(1);
+  uv_timer_init(&loop_, drain_timer_.get());
+  drain_timer_.get()->data = this;
+  uv_timer_start(
+      drain_timer_.get(),
+      [](uv_timer_t* t) {
+        if (auto* self = uv::owner_of<Worker>(t)) self->drain_tick();
+      },
+      0, 10);
+}
+
+void Worker::drain_tick() {
+  std::size_t open = 0;
+  for (const auto& t : tcp_) open += t->connections();
+  const bool drained = pipeline_.in_flight() == 0 && open == 0;
+  if (!drained && std::chrono::steady_clock::now() < drain_deadline_) return;
+  if (!drained) spdlog::warn("stopping with {} queries in flight", pipeline_.in_flight());
+  close_all();
+  uv_stop(&loop_);
+}
+
+void Worker::close_all() {
+  drain_timer_.close();
+  async_.close();
+  for (auto& u : udp_) u->close();
+  udp_.clear();
+  tcp_.clear();
+}
+
+}  // namespace dg::proxy::server

@@ -1,0 +1,59 @@
+#pragma once
+// One worker: a thread running its own libuv loop with its own listening sockets (one UDP and
+// one TCP per listen address, SO_REUSEPORT), its own pipeline and upstream sockets. Only the
+// worker's thread touches its handles; other threads talk to it through set_plan() and stop(),
+// which hand over through a uv_async_t.
+#include <uv.h>
+
+#include <atomic>
+#include <expected>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "proxy/decision_log/writer.hpp"
+#include "proxy/listen/tcp_listener.hpp"
+#include "proxy/listen/udp_listener.hpp"
+#include "proxy/pipeline/pipeline.hpp"
+#include "proxy/uv/handle.hpp"
+
+namespace dg::proxy::server {
+
+class Worker {
+ public:
+  Worker(std::shared_ptr<const pipeline::Plan> plan, decision_log::Writer* log,
+         std::atomic<std::size_t>& tcp_connections);
+  ~Worker();
+
+  // Binds the listening sockets; call before start(), on any thread.
+  std::expected<void, std::string> bind();
+  void start();
+  // Any thread. The new plan serves queries that arrive from now on.
+  void set_plan(std::shared_ptr<const pipeline::Plan> plan);
+  // Any thread: stop receiving, answer what is in flight (bounded), then end the loop.
+  void stop();
+  void join();
+
+ private:
+  void on_async();
+  void drain_tick();
+  void close_all();
+
+  uv_loop_t loop_;
+  pipeline::Pipeline pipeline_;
+  std::atomic<std::size_t>& tcp_connections_;
+  std::vector<std::shared_ptr<listen::UdpListener>> udp_;
+  std::vector<std::unique_ptr<listen::TcpListener>> tcp_;
+  uv::UvHandle<uv_async_t> async_;
+  uv::UvHandle<uv_timer_t> drain_timer_;
+  std::chrono::steady_clock::time_point drain_deadline_;
+  std::thread thread_;
+
+  std::mutex mutex_;  // guards the hand-over fields below
+  std::shared_ptr<const pipeline::Plan> next_plan_;
+  bool stop_requested_ = false;
+};
+
+}  // namespace dg::proxy::server

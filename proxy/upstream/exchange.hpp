@@ -1,0 +1,52 @@
+#pragma once
+// One upstream query: one attempt at one server, over UDP or TCP. It sends the client's
+// message under a fresh random ID from a fresh socket (RFC 5452: random ID and source port),
+// and accepts only a reply from that server with the same ID and question; anything else is
+// ignored and counted. It ends in exactly one call to Forwarder::on_exchange_done.
+//
+// Ownership: an Exchange owns itself and the query while in flight; it deletes itself when
+// done (its uv handles are freed later by the loop, see uv/handle.hpp).
+#include <uv.h>
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "proxy/pipeline/query.hpp"
+#include "proxy/uv/handle.hpp"
+
+namespace dg::proxy::upstream {
+
+class Forwarder;
+
+enum class Failure : uint8_t { Timeout, Unreachable };
+
+class Exchange {
+ public:
+  // Starts the attempt; the exchange reports to `forwarder` exactly once.
+  static void start(uv_loop_t* loop, Forwarder& forwarder, pipeline::QueryPtr q,
+                    std::size_t server_index);
+
+ private:
+  Exchange(Forwarder& forwarder, pipeline::QueryPtr q, std::size_t server_index);
+  void start_udp(uv_loop_t* loop);
+  void start_tcp(uv_loop_t* loop);
+  // True when the reply was accepted: the exchange is then finished and deleted.
+  bool on_reply(std::span<uint8_t> reply);
+  void on_tcp_data(std::span<const char> data);
+  void fail(Failure f);
+  void done(std::span<uint8_t> reply, bool ok, Failure f);
+  ServerState& server() const;
+
+  Forwarder& forwarder_;
+  pipeline::QueryPtr q_;
+  std::size_t server_index_;
+  uint16_t id_;  // the ID sent upstream
+  uv::UvHandle<uv_timer_t> timer_;
+  uv::UvHandle<uv_udp_t> udp_;
+  uv::UvHandle<uv_tcp_t> tcp_;
+  std::vector<uint8_t> tcp_in_;  // TCP: bytes received so far (length prefix included)
+  bool finished_ = false;
+};
+
+}  // namespace dg::proxy::upstream
