@@ -27,14 +27,12 @@ Pipeline::Pipeline(uv_loop_t* loop, std::shared_ptr<const Plan> plan, decision_l
     : plan_(std::move(plan)), log_(log), forwarder_(loop, *this) {}
 
 void Pipeline::on_query(QueryPtr q) {
-  ++stats_.queries;
   q->plan = plan_;
   auto parsed = dns::parse_query(q->wire);
   if (!parsed) return reject(std::move(q), parsed.error());
   q->msg = *parsed;
 
   if (!client_allowed(q->plan->config, q->client.address())) {
-    ++stats_.refused_acl;
     dns::AnswerSpec spec{.rcode = dns::kRefused,
                          .ede = dns::Ede{dns::EdeCode::Prohibited, "client not allowed"}};
     dns::build_answer(q->msg, q->wire, spec, answer_);
@@ -53,7 +51,7 @@ void Pipeline::on_query(QueryPtr q) {
 }
 
 void Pipeline::reject(QueryPtr q, dns::Reject why) {
-  ++stats_.malformed;
+  counters_.count_malformed();  // not a query: counted, not logged
   if (why == dns::Reject::Drop) return;
   dns::build_error(q->wire, why == dns::Reject::NotImp ? dns::kNotImp : dns::kFormErr, answer_);
   q->sink->send(q->client, answer_);
@@ -92,7 +90,18 @@ void Pipeline::finish(QueryPtr q, std::span<uint8_t> reply) {
     q->plan->tracker->observe(q->client.address(), q->msg.qname.view(), q->msg.qtype,
                               answered_with_data(reply), q->received);
   if (!reply.empty()) q->sink->send(q->client, reply);
+  count(*q, reply);
   record(*q, reply);
+}
+
+void Pipeline::count(const Query& q, std::span<const uint8_t> reply) {
+  const auto* rule = q.decision.rule;
+  const int index = rule ? int(rule - q.plan->rules.rules().data()) : -1;
+  counters_.count_query(q.plan->generation, index, rule, q.decision.action, q.proto);
+  if (reply.empty())
+    counters_.count_no_answer();
+  else
+    counters_.count_rcode(dns::rcode_of(reply));
 }
 
 void Pipeline::record(const Query& q, std::span<const uint8_t> reply) {

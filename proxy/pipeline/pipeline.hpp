@@ -10,17 +10,12 @@
 #include <vector>
 
 #include "proxy/decision_log/writer.hpp"
+#include "proxy/metrics/counters.hpp"
 #include "proxy/pipeline/finisher.hpp"
 #include "proxy/pipeline/query.hpp"
 #include "proxy/upstream/forwarder.hpp"
 
 namespace dg::proxy::pipeline {
-
-struct PipelineStats {
-  uint64_t queries = 0;
-  uint64_t malformed = 0;  // dropped, FORMERR or NOTIMP: not logged, only counted
-  uint64_t refused_acl = 0;
-};
 
 class Pipeline final : public Finisher {
  public:
@@ -31,7 +26,7 @@ class Pipeline final : public Finisher {
   void set_plan(std::shared_ptr<const Plan> plan) { plan_ = std::move(plan); }
   const Plan& plan() const { return *plan_; }
   std::size_t in_flight() const { return forwarder_.in_flight(); }
-  const PipelineStats& stats() const { return stats_; }
+  const metrics::WorkerCounters& counters() const { return counters_; }
 
   void finish(QueryPtr q, std::span<uint8_t> reply) override;
   void fail_upstream(QueryPtr q) override;
@@ -40,13 +35,14 @@ class Pipeline final : public Finisher {
   void reject(QueryPtr q, dns::Reject why);
   void classify(Query& q);
   void answer_locally(QueryPtr q);
+  void count(const Query& q, std::span<const uint8_t> reply);
   void record(const Query& q, std::span<const uint8_t> reply);
 
   std::shared_ptr<const Plan> plan_;
   decision_log::Writer* log_;
   upstream::Forwarder forwarder_;
   std::vector<uint8_t> answer_;  // reused buffer for local answers
-  PipelineStats stats_;
+  metrics::WorkerCounters counters_;
 };
 
 }  // namespace dg::proxy::pipeline

@@ -1,6 +1,7 @@
 #include "proxy/pipeline/plan.hpp"
 
 #include <algorithm>
+#include <atomic>
 
 namespace dg::proxy::pipeline {
 namespace {
@@ -26,6 +27,8 @@ std::expected<std::shared_ptr<const Plan>, conf::Error> Plan::build(conf::Config
   if (!rules) return std::unexpected(rules.error());
 
   auto plan = std::make_shared<Plan>();
+  static std::atomic<uint64_t> generations{0};
+  plan->generation = ++generations;
   for (const auto& g : config.upstreams) {
     GroupPlan gp{g.name, {}, g.timeout, g.max_failures, g.probe_interval};
     for (const auto& e : g.servers) {

@@ -27,6 +27,7 @@ struct GroupPlan {
 };
 
 struct Plan {
+  uint64_t generation = 0;  // 1 for the first plan, +1 on each reload
   conf::Config config;
   rules::RuleSet rules;
   std::vector<GroupPlan> groups;            // same order as config.upstreams

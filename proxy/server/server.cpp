@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "proxy/decision_log/writer.hpp"
+#include "proxy/metrics/exposition.hpp"
+#include "proxy/metrics/http_server.hpp"
 #include "proxy/pipeline/plan.hpp"
 #include "proxy/server/worker.hpp"
 #include "proxy/upstream/prober.hpp"
@@ -32,6 +34,7 @@ class Server {
   void shutdown(const char* why);
   void watch_signal(uv::UvHandle<uv_signal_t>& h, int signum);
   void on_signal(int signum);
+  metrics::HttpResponse serve_http(std::string_view path) const;
 
   std::string path_;
   conf::LoadOptions options_;
@@ -41,6 +44,9 @@ class Server {
   std::vector<std::unique_ptr<Worker>> workers_;
   std::atomic<std::size_t> tcp_connections_{0};
   upstream::Prober prober_;
+  std::unique_ptr<metrics::HttpServer> http_;
+  uint64_t reloads_ = 0;
+  uint64_t reload_failures_ = 0;
   uv::UvHandle<uv_signal_t> sighup_, sigterm_, sigint_;
 };
 
@@ -81,6 +87,15 @@ int Server::run() {
       return 1;
     }
     workers_.push_back(std::move(w));
+  }
+  if (const auto& at = plan_->config.metrics.listen) {
+    auto h = metrics::HttpServer::open(&loop_, *at,
+                                       [this](std::string_view p) { return serve_http(p); });
+    if (!h) {
+      spdlog::error("metrics.listen: cannot listen on {}", h.error());
+      return 1;
+    }
+    http_ = std::move(*h);
   }
   for (auto& w : workers_) w->start();
   prober_.set_plan(plan_);
@@ -124,6 +139,7 @@ void Server::reload() {
   auto config = conf::load_file(path_, options_);
   if (!config) {
     spdlog::error("reload rejected, the running configuration stays: {}", config.error().str());
+    ++reload_failures_;
     return;
   }
   if (config->listen != plan_->config.listen || config->threads != plan_->config.threads)
@@ -132,8 +148,10 @@ void Server::reload() {
   auto plan = pipeline::Plan::build(std::move(*config), plan_.get());
   if (!plan) {
     spdlog::error("reload rejected, the running configuration stays: {}", plan.error().str());
+    ++reload_failures_;
     return;
   }
+  ++reloads_;
   plan_ = *plan;
   for (auto& w : workers_) w->set_plan(plan_);
   prober_.set_plan(plan_);
@@ -146,8 +164,23 @@ void Server::shutdown(const char* why) {
   sigterm_.close();
   sigint_.close();
   prober_.stop();
+  if (http_) http_->close();
   for (auto& w : workers_) w->stop();
   // The loop now has nothing left to wait for: run() returns and joins the workers.
+}
+
+metrics::HttpResponse Server::serve_http(std::string_view path) const {
+  if (path == "/metrics") {
+    metrics::Sources sources{{}, plan_, log_.get(), reloads_, reload_failures_};
+    for (const auto& w : workers_) sources.workers.push_back(&w->counters());
+    return {200, "text/plain; version=0.0.4; charset=utf-8", metrics::render(sources)};
+  }
+  if (path == "/healthz") {
+    std::string why;
+    if (metrics::healthy(*plan_, &why)) return {200, "text/plain", "ok\n"};
+    return {503, "text/plain", why + "\n"};
+  }
+  return {404, "text/plain", "not found: try /metrics or /healthz\n"};
 }
 
 }  // namespace

@@ -35,6 +35,8 @@ class Worker {
   // Any thread: stop receiving, answer what is in flight (bounded), then end the loop.
   void stop();
   void join();
+  // Read by the metrics scrape on the main thread.
+  const metrics::WorkerCounters& counters() const { return pipeline_.counters(); }
 
  private:
   void on_async();

@@ -46,7 +46,11 @@ void Exchange::start(uv_loop_t* loop, Forwarder& forwarder, pipeline::QueryPtr q
 }
 
 Exchange::Exchange(Forwarder& forwarder, pipeline::QueryPtr q, std::size_t server_index)
-    : forwarder_(forwarder), q_(std::move(q)), server_index_(server_index), id_(random_id()) {
+    : forwarder_(forwarder),
+      q_(std::move(q)),
+      server_index_(server_index),
+      id_(random_id()),
+      started_(std::chrono::steady_clock::now()) {
   dns::set_id(q_->wire, id_);
 }
 
@@ -154,6 +158,8 @@ bool Exchange::on_reply(std::span<uint8_t> reply) {
     return false;
   }
   dns::set_id(reply, q_->msg.id);
+  server().latency.observe(std::chrono::duration_cast<std::chrono::microseconds>(
+      std::chrono::steady_clock::now() - started_));
   done(reply, true, Failure::Timeout);
   return true;
 }

@@ -42,6 +42,7 @@ class Exchange {
   pipeline::QueryPtr q_;
   std::size_t server_index_;
   uint16_t id_;  // the ID sent upstream
+  std::chrono::steady_clock::time_point started_;
   uv::UvHandle<uv_timer_t> timer_;
   uv::UvHandle<uv_udp_t> udp_;
   uv::UvHandle<uv_tcp_t> tcp_;
