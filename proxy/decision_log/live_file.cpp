@@ -29,6 +29,17 @@ std::size_t write_all(int fd, std::string_view data) {
   return done;
 }
 
+// A crash may have left a half line at the end of an existing file; the caller ends it, so
+// that our first line stays whole. (fd_ is write-only: a FIFO or a device must stay usable.)
+bool ends_with_newline(const std::string& path, uint64_t size) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return true;
+  char last = '\n';
+  const bool ok = ::pread(fd, &last, 1, static_cast<off_t>(size - 1)) != 1 || last == '\n';
+  ::close(fd);
+  return ok;
+}
+
 }  // namespace
 
 LiveFile::LiveFile(std::string path, uint64_t max_size, int keep)
@@ -50,11 +61,7 @@ std::expected<void, std::string> LiveFile::open() {
   }
   fd_ = fd;
   size_ = static_cast<uint64_t>(st.st_size);
-  // A crash may have left a half line at the end: end it, so that our first line stays whole.
-  char last = '\n';
-  if (size_ > 0 && ::pread(fd_, &last, 1, static_cast<off_t>(size_ - 1)) == 1 && last != '\n' &&
-      write_all(fd_, "\n") == 1)
-    ++size_;
+  if (size_ > 0 && !ends_with_newline(path_, size_) && write_all(fd_, "\n") == 1) ++size_;
   return {};
 }
 

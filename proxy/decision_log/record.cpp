@@ -135,11 +135,15 @@ void append_timestamp(std::string& out, std::chrono::system_clock::time_point ts
 }
 
 // Mnemonic from ldns's table, which also holds "TYPE54"-style names for some unassigned codes;
-// anything it does not know is written the RFC 3597 way.
+// anything it does not know is written the RFC 3597 way. The table has no entries for the
+// query-only types (RFC 1035 3.2.3, RFC 1995), which are common in a query log.
 void append_qtype(std::string& out, uint16_t qtype) {
+  static constexpr std::string_view kQueryTypes[] = {"IXFR", "AXFR", "MAILB", "MAILA", "ANY"};
   const ldns_rr_descriptor* d = ldns_rr_descript(qtype);
   out.push_back('"');
-  if (d != nullptr && d->_name != nullptr && d->_type == qtype) {
+  if (qtype >= 251 && qtype <= 255) {
+    out.append(kQueryTypes[qtype - 251]);
+  } else if (d != nullptr && d->_name != nullptr && d->_type == qtype) {
     out.append(d->_name);
   } else {
     out.append("TYPE");

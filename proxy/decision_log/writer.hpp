@@ -21,7 +21,7 @@ struct WriterOptions {
   std::size_t queue_capacity = 65536;
   // Tests only: runs on the writer thread after it took a batch off the queue and before it
   // writes it, so a test can hold the writer (and fill the queue) without sleeping.
-  std::function<void()> before_write;
+  std::function<void()> before_write{};
 };
 
 struct WriterStats {
