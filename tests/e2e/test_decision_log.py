@@ -119,3 +119,13 @@ def test_dry_run_rule_listed(unbound, devoguard):
     (line,) = dg.wait_decisions(1)
     assert line["dry_run"] == ["probes"]
     assert line["rule"] == "default" and line["action"] == "forward"
+
+
+def test_acl_refusal_line(unbound, devoguard):
+    cfg = forward_all(unbound.server)
+    cfg["clients"] = {"allow": ["127.0.0.2/32"]}
+    dg = devoguard(cfg, probe_source="127.0.0.2")
+    assert c.rcode(c.udp(c.make_query("acl.example.com", id=18), dg.port)) == "REFUSED"
+    (line,) = dg.wait_decisions(1)
+    assert (line["id"], line["client"]) == (18, "127.0.0.1")
+    assert line["action"] == "refused" and line["rcode"] == "REFUSED"

@@ -172,3 +172,13 @@ def test_udp_without_edns_never_exceeds_512(unbound, devoguard):
     r = dns.message.from_wire(wire)
     assert len(wire) <= 512, f"{len(wire)}-byte UDP reply to a client without EDNS"
     assert r.flags & dns.flags.TC
+
+
+def test_several_worker_threads(unbound, devoguard):
+    cfg = forward_all(unbound.server)
+    cfg["threads"] = 2
+    dg = devoguard(cfg)
+    for i in range(20):  # a fresh socket each: SO_REUSEPORT spreads them over the workers
+        send = c.tcp if i % 4 == 0 else c.udp
+        r = send(c.make_query("host1.example.co.jp", id=i), dg.port)
+        assert r.id == i and c.addresses(r) == ["192.0.2.1"]

@@ -1,0 +1,61 @@
+"""Metrics: /healthz, and the counters the contract names (queries by action/rule/proto,
+upstream timeouts and up/down by server, dropped decision-log lines)."""
+from harness import client as c
+from harness.devoguard import forward_all
+from harness.metrics import http_get, parse, value
+from harness.ports import free_port
+from harness.wait import wait_for
+
+
+def with_metrics(cfg):
+    port = free_port()
+    cfg["metrics"] = {"listen": f"127.0.0.1:{port}"}
+    return cfg, f"http://127.0.0.1:{port}"
+
+
+def scrape(base):
+    status, body = http_get(base + "/metrics")
+    assert status == 200, status
+    return parse(body)
+
+
+def test_healthz_and_query_counters(fault_upstream, devoguard):
+    cfg, base = with_metrics(forward_all(fault_upstream().server))
+    cfg["rules"].insert(0, {"name": "block", "match": {"qname": ["blocked.example.com"]},
+                            "answer": "nxdomain"})
+    dg = devoguard(cfg)
+    assert wait_for(lambda: http_get(base + "/healthz")[0] == 200, timeout=5,
+                    message="/healthz to answer 200")
+    for i in range(3):
+        c.udp(c.make_query(f"m{i}.example.com"), dg.port)
+    c.tcp(c.make_query("m3.example.com"), dg.port)
+    c.udp(c.make_query("blocked.example.com"), dg.port)
+
+    def counted():
+        s = scrape(base)
+        return s if (value(s, "devoguard_queries_total", action="forward", rule="default",
+                           proto="udp") == 3
+                     and value(s, "devoguard_queries_total", action="forward", rule="default",
+                               proto="tcp") == 1
+                     and value(s, "devoguard_queries_total", action="nxdomain", rule="block",
+                               proto="udp") == 1) else None
+    s = wait_for(counted, timeout=5, message="query counters 3 udp + 1 tcp forward, 1 nxdomain")
+    assert value(s, "devoguard_decision_log_dropped_total") == 0
+
+
+def test_upstream_timeouts_and_up_gauge(fault_upstream, devoguard):
+    dead, live = fault_upstream(mode="silent"), fault_upstream()
+    cfg, base = with_metrics(forward_all(dead.server, live.server, timeout="300ms",
+                                         max_failures=2, probe_interval="200ms"))
+    dg = devoguard(cfg)
+    wait_for(lambda: http_get(base + "/metrics")[0] == 200, timeout=5, message="/metrics")
+    assert value(scrape(base), "devoguard_upstream_up", server=dead.server) == 1
+    for i in range(2):
+        c.udp(c.make_query(f"t{i}.example.com"), dg.port)
+    s = scrape(base)
+    assert value(s, "devoguard_upstream_timeouts_total", server=dead.server) >= 2
+    assert value(s, "devoguard_upstream_up", server=dead.server) == 0
+    assert value(s, "devoguard_upstream_up", server=live.server) == 1
+    dead.set_mode("normal")
+    wait_for(lambda: value(scrape(base), "devoguard_upstream_up", server=dead.server) == 1,
+             timeout=5, message="the probed server to be reported up again")
