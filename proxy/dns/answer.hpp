@@ -28,10 +28,10 @@ struct Ede {
 struct AnswerSpec {
   uint8_t rcode = kNoError;
   // NXDOMAIN/NODATA: owner of the SOA in the authority section ("" = root); none: no SOA.
-  std::optional<std::string_view> soa_owner;
+  std::optional<std::string_view> soa_owner{};
   uint32_t negative_ttl = 30;
   // Added only when the query had EDNS (an OPT is never sent to a client that sent none).
-  std::optional<Ede> ede;
+  std::optional<Ede> ede{};
 };
 
 // Builds the answer to the parsed `query` whose wire form is `wire`. The result replaces the
