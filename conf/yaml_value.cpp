@@ -108,17 +108,19 @@ std::expected<std::vector<YamlEntry>, Error> YamlValue::entries() const {
   if (!node_.IsMap()) return std::unexpected(error("expected a mapping, got " + quoted()));
   std::vector<YamlEntry> out;
   for (auto it = node_.begin(); it != node_.end(); ++it) {
-    const YAML::Node& key = it->first;
+    // Copies: the iterator hands out temporaries.
+    YAML::Node key = it->first;
+    YAML::Node value = it->second;
     Position key_where = position_of(key.Mark(), where_.file);
     if (!key.IsScalar() || key.Scalar().empty())
       return std::unexpected(Error{key_where, path_, "expected a key name"});
-    const std::string& name = key.Scalar();
+    std::string name = key.Scalar();
     for (const auto& seen : out) {
       // yaml-cpp keeps both entries of `a: 1` / `a: 2`; the second would silently win.
       if (seen.name == name)
         return std::unexpected(Error{key_where, join_path(path_, name), "duplicate key"});
     }
-    out.push_back(YamlEntry{name, key_where, child(key, it->second, name)});
+    out.push_back(YamlEntry{name, key_where, child(key, value, name)});
   }
   return out;
 }
@@ -126,8 +128,8 @@ std::expected<std::vector<YamlEntry>, Error> YamlValue::entries() const {
 std::expected<YamlMap, Error> YamlValue::map(std::initializer_list<std::string_view> allowed) const {
   auto all = entries();
   if (!all) return std::unexpected(all.error());
-  for (auto it = node_.begin(); it != node_.end(); ++it) {
-    const std::string& name = it->first.Scalar();
+  for (const auto& entry : *all) {
+    const std::string& name = entry.name;
     bool known = false;
     std::string expected;
     for (auto a : allowed) {
@@ -135,8 +137,7 @@ std::expected<YamlMap, Error> YamlValue::map(std::initializer_list<std::string_v
       expected += (expected.empty() ? "" : ", ") + std::string(a);
     }
     if (!known) {
-      return std::unexpected(Error{position_of(it->first.Mark(), where_.file),
-                                   join_path(path_, name),
+      return std::unexpected(Error{entry.where, join_path(path_, name),
                                    "unknown key (expected one of: " + expected + ")"});
     }
   }
