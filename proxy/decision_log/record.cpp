@@ -51,6 +51,13 @@ std::size_t utf8_length(std::string_view s, std::size_t i) {
   return 0;
 }
 
+// Bytes copied into a JSON string as they are: printable ASCII other than quote and backslash.
+constexpr std::array<bool, 256> kPlain = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0x20; c < 0x80; ++c) t[c] = c != '"' && c != '\\';
+  return t;
+}();
+
 // A JSON string. Qnames carry \DDD escapes (backslashes) and rule names come from YAML, so
 // both quote and backslash occur in practice. Bytes that are not UTF-8 become U+FFFD: the line
 // must stay valid JSON whatever a client sent.
@@ -61,7 +68,7 @@ void append_string(std::string& out, std::string_view s) {
   for (std::size_t i = 0; i < s.size();) {
     const auto c = static_cast<unsigned char>(s[i]);
     std::size_t len = 1;
-    if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+    if (kPlain[c]) {
       ++i;
       continue;
     }
@@ -82,6 +89,21 @@ void append_string(std::string& out, std::string_view s) {
     plain = ++i;
   }
   out.append(s.substr(plain));
+  out.push_back('"');
+}
+
+// The client address without inet_ntop's printf machinery for the common IPv4 case.
+void append_client(std::string& out, const conf::IpAddress& client) {
+  if (!client.is_v4()) {
+    append_string(out, client.str());
+    return;
+  }
+  out.push_back('"');
+  const auto b = client.bytes();
+  for (std::size_t i = 0; i < 4; ++i) {
+    if (i != 0) out.push_back('.');
+    append_int(out, b[i]);
+  }
   out.push_back('"');
 }
 
@@ -177,7 +199,7 @@ void append_json(const Record& r, std::string& out) {
   out.append(R"({"ts":)");
   append_timestamp(out, r.ts);
   out.append(R"(,"client":)");
-  append_string(out, r.client.str());
+  append_client(out, r.client);
   out.append(r.proto == Proto::Tcp ? R"(,"proto":"tcp")" : R"(,"proto":"udp")");
   out.append(R"(,"id":)");
   append_int(out, r.id);
