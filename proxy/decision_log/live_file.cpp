@@ -30,7 +30,7 @@ std::size_t write_all(int fd, std::string_view data) {
 }
 
 // A crash may have left a half line at the end of an existing file; the caller ends it, so
-// that our first line stays whole. (fd_ is write-only: a FIFO or a device must stay usable.)
+// that our first line stays whole. (fd_ is write-only so that a FIFO or device path works.)
 bool ends_with_newline(const std::string& path, uint64_t size) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) return true;
@@ -61,7 +61,8 @@ std::expected<void, std::string> LiveFile::open() {
   }
   fd_ = fd;
   size_ = static_cast<uint64_t>(st.st_size);
-  if (size_ > 0 && !ends_with_newline(path_, size_) && write_all(fd_, "\n") == 1) ++size_;
+  regular_ = S_ISREG(st.st_mode);
+  if (regular_ && size_ > 0 && !ends_with_newline(path_, size_) && write_all(fd_, "\n") == 1) ++size_;
   return {};
 }
 

@@ -23,8 +23,9 @@ class LiveFile {
 
   // Whether `line_size` more bytes, after `pending` bytes not yet written, would pass
   // max_size. An empty file always takes the line, however long: lines are never split.
+  // Only regular files rotate: a path like /dev/stdout or a FIFO is written, never moved.
   bool full(uint64_t pending, uint64_t line_size) const {
-    return size_ + pending > 0 && size_ + pending + line_size > max_size_;
+    return fd_ >= 0 && regular_ && size_ + pending > 0 && size_ + pending + line_size > max_size_;
   }
   // Closes the file, moves it to PATH.1.gz (rotation.hpp) and opens a fresh one. The error
   // says what was lost; the file is open again afterwards unless the reopen failed too.
@@ -41,6 +42,7 @@ class LiveFile {
   int keep_;
   int fd_ = -1;
   uint64_t size_ = 0;  // bytes in the file, all whole lines
+  bool regular_ = false;
 };
 
 }  // namespace dg::proxy::decision_log

@@ -70,7 +70,7 @@ void Writer::Impl::run() {
       batch.swap(queue_);
       reopens = reopens_asked_;
     }
-    // A failed reopen leaves the file closed; commit() tries again with each batch.
+    // A failed reopen leaves the file closed; write_batch() tries again with each batch.
     if (reopen) (void)file_.open();
     if (!batch.empty()) {
       if (options_.before_write) options_.before_write();
@@ -88,6 +88,8 @@ void Writer::Impl::run() {
 }
 
 void Writer::Impl::write_batch(const std::vector<Record>& batch) {
+  // Closed after a failed write, rotation or reopen: each batch tries again.
+  if (!file_.is_open()) (void)file_.open();
   buffer_.clear();
   std::size_t lines = 0;
   for (const Record& r : batch) {
@@ -95,7 +97,7 @@ void Writer::Impl::write_batch(const std::vector<Record>& batch) {
     append_json(r, buffer_);
     buffer_.push_back('\n');
     // Rotate between lines: what is buffered goes to the old file, this line to the new one.
-    if (file_.is_open() && file_.full(start, buffer_.size() - start)) {
+    if (file_.full(start, buffer_.size() - start)) {
       commit(std::string_view(buffer_).substr(0, start), lines);
       buffer_.erase(0, start);
       lines = 0;
@@ -111,10 +113,9 @@ void Writer::Impl::write_batch(const std::vector<Record>& batch) {
   commit(buffer_, lines);
 }
 
-// Writes `count` whole lines, counting each as written or dropped.
+// Writes `count` whole lines, counting each as written or dropped (the file is closed).
 void Writer::Impl::commit(std::string_view lines, std::size_t count) {
   if (count == 0) return;
-  if (!file_.is_open()) (void)file_.open();
   const std::size_t ok = file_.write(lines);
   written_.fetch_add(ok, std::memory_order_relaxed);
   dropped_.fetch_add(count - ok, std::memory_order_relaxed);

@@ -2,7 +2,10 @@
 // failing disk, reopen. Each test works in its own temporary directory.
 #include "proxy/decision_log/writer.hpp"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -279,6 +282,27 @@ TEST(Writer, FailingDiskDropsAndKeepsGoing) {
   for (int i = 0; i < 5; ++i) EXPECT_TRUE(w->push(record(i)));
   w->flush();
   EXPECT_EQ(w->stats().dropped, 15u);
+}
+
+TEST(Writer, FifoIsWrittenNeverRotated) {
+  TempDir dir;
+  const std::string path = dir.file("decisions.fifo");
+  ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0);
+  // A non-blocking reader first, so that the writer's open() does not wait for one; 20 lines
+  // fit in the pipe buffer.
+  const int reader = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  ASSERT_GE(reader, 0);
+  {
+    auto w = open_writer({.path = path, .max_size = 100, .keep = 2});
+    for (int i = 0; i < 20; ++i) w->push(record(i));
+  }  // the writer closes its end: the reader sees EOF after the data
+  std::string text;
+  char buf[4096];
+  for (ssize_t n; (n = ::read(reader, buf, sizeof buf)) > 0;) text.append(buf, n);
+  ::close(reader);
+  EXPECT_EQ(ids_of(text, "fifo"), range(0, 20));
+  EXPECT_TRUE(fs::is_fifo(path));
+  EXPECT_EQ(dir.names(), std::vector<std::string>{"decisions.fifo"});
 }
 
 struct BadPath {
