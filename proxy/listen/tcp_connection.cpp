@@ -61,7 +61,7 @@ void TcpConnection::on_data(std::span<const char> data) {
       return;
     }
     if (in_.size() - used < 2 + len) break;
-    auto q = std::make_unique<pipeline::Query>();
+    auto q = listener_->pipeline_.new_query();
     q->wire.assign(in_.begin() + long(used) + 2, in_.begin() + long(used + 2 + len));
     q->client = client_;
     q->proto = pipeline::Proto::Tcp;

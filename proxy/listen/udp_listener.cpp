@@ -8,67 +8,74 @@
 namespace dg::proxy::listen {
 namespace {
 
-struct UdpSend {
-  uv_udp_send_t req;
-  std::vector<uint8_t> bytes;
-};
+// Datagrams handled per readiness callback before yielding to the other sockets of the loop.
+constexpr int kBatchesPerWakeup = 8;
 
 }  // namespace
 
 std::expected<std::shared_ptr<UdpListener>, std::string> UdpListener::open(
-    uv_loop_t* loop, const conf::Endpoint& at, pipeline::Pipeline& pipeline) {
+    Context ctx, const conf::Endpoint& at) {
   auto fd = bind_socket(at, SOCK_DGRAM);
   if (!fd) return std::unexpected(fd.error());
-  std::shared_ptr<UdpListener> self(new UdpListener(pipeline));
-  uv_udp_init(loop, self->handle_.get());
-  if (int rc = uv_udp_open(self->handle_.get(), *fd); rc != 0) {
+  std::shared_ptr<UdpListener> self(new UdpListener(ctx, *fd));
+  if (int rc = uv_poll_init(ctx.loop, self->poll_.get(), *fd); rc != 0) {
     ::close(*fd);
+    self->fd_ = -1;
     return std::unexpected(at.str() + ": " + uv_strerror(rc));
   }
-  self->handle_.get()->data = self.get();
-  uv_udp_recv_start(
-      self->handle_.get(),
-      [](uv_handle_t* h, size_t, uv_buf_t* buf) {
-        auto* l = uv::owner_of<UdpListener>(h);
-        *buf = l ? uv_buf_init(l->buffer_, sizeof l->buffer_) : uv_buf_init(nullptr, 0);
-      },
-      [](uv_udp_t* h, ssize_t n, const uv_buf_t* buf, const sockaddr* from, unsigned) {
-        auto* l = uv::owner_of<UdpListener>(h);
-        if (!l || n < 0 || from == nullptr) return;  // n == 0 with from: an empty datagram
-        l->on_datagram({reinterpret_cast<const uint8_t*>(buf->base), size_t(n)}, from);
-      });
+  self->poll_.get()->data = self.get();
+  uv_poll_start(self->poll_.get(), UV_READABLE, [](uv_poll_t* p, int status, int) {
+    auto* l = uv::owner_of<UdpListener>(p);
+    if (l && status == 0) l->on_readable();
+  });
   return self;
 }
 
-void UdpListener::on_datagram(std::span<const uint8_t> data, const sockaddr* from) {
-  auto q = std::make_unique<pipeline::Query>();
-  q->wire.assign(data.begin(), data.end());
-  q->client = conf::Endpoint::from_sockaddr(from);
-  q->proto = pipeline::Proto::Udp;
-  q->sink = shared_from_this();
-  q->received = std::chrono::steady_clock::now();
-  q->received_wall = std::chrono::system_clock::now();
-  pipeline_.on_query(std::move(q));
+UdpListener::~UdpListener() { close(); }
+
+void UdpListener::on_readable() {
+  const auto now = std::chrono::steady_clock::now();
+  const auto wall = std::chrono::system_clock::now();
+  auto self = shared_from_this();
+  for (int round = 0; round < kBatchesPerWakeup && fd_ >= 0; ++round) {
+    const std::size_t n = ctx_.recv.receive(fd_);
+    for (std::size_t i = 0; i < n; ++i) {
+      if (ctx_.recv.truncated(i)) continue;  // larger than any query we accept
+      auto q = ctx_.pipeline.new_query();
+      auto data = ctx_.recv.data(i);
+      q->wire.assign(data.begin(), data.end());
+      q->client = conf::Endpoint::from_sockaddr(ctx_.recv.from(i));
+      q->proto = pipeline::Proto::Udp;
+      q->sink = self;
+      q->received = now;
+      q->received_wall = wall;
+      ctx_.pipeline.on_query(std::move(q));
+    }
+    if (n == 0) break;
+  }
 }
 
 void UdpListener::send(const conf::Endpoint& client, std::span<const uint8_t> reply) {
-  if (!handle_) return;
-  sockaddr_storage ss;
-  client.to_sockaddr(ss);
-  auto* to = reinterpret_cast<const sockaddr*>(&ss);
-  uv_buf_t b = uv_buf_init(const_cast<char*>(reinterpret_cast<const char*>(reply.data())),
-                           unsigned(reply.size()));
-  int rc = uv_udp_try_send(handle_.get(), &b, 1, to);
-  if (rc != UV_EAGAIN) return;  // sent, or an error no retry would fix
-  auto* s = new UdpSend{{}, {reply.begin(), reply.end()}};
-  uv_buf_t copy = uv_buf_init(reinterpret_cast<char*>(s->bytes.data()), unsigned(s->bytes.size()));
-  if (uv_udp_send(&s->req, handle_.get(), &copy, 1, to,
-                  [](uv_udp_send_t* r, int) { delete reinterpret_cast<UdpSend*>(r); }) != 0)
-    delete s;
+  if (fd_ < 0) return;
+  out_.add(reply, &client);
+  ctx_.flush_list.enlist(*this);
+}
+
+void UdpListener::flush() {
+  if (fd_ >= 0 && !out_.empty()) out_.send(fd_);
 }
 
 void UdpListener::stop_receiving() {
-  if (handle_) uv_udp_recv_stop(handle_.get());
+  if (poll_) uv_poll_stop(poll_.get());
+}
+
+void UdpListener::close() {
+  if (fd_ < 0) return;
+  flush();
+  ctx_.flush_list.forget(*this);
+  poll_.close();
+  ::close(fd_);  // uv_poll does not own the descriptor
+  fd_ = -1;
 }
 
 }  // namespace dg::proxy::listen

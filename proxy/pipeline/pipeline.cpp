@@ -23,8 +23,9 @@ bool answered_with_data(std::span<const uint8_t> reply) {
 
 }  // namespace
 
-Pipeline::Pipeline(uv_loop_t* loop, std::shared_ptr<const Plan> plan, decision_log::Writer* log)
-    : plan_(std::move(plan)), log_(log), forwarder_(loop, *this) {}
+Pipeline::Pipeline(uv_loop_t* loop, std::shared_ptr<const Plan> plan, decision_log::Writer* log,
+                   uv::FlushList& flush_list)
+    : plan_(std::move(plan)), log_(log), forwarder_(loop, *this, flush_list) {}
 
 void Pipeline::on_query(QueryPtr q) {
   q->plan = plan_;

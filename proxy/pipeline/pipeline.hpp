@@ -14,15 +14,21 @@
 #include "proxy/pipeline/finisher.hpp"
 #include "proxy/pipeline/query.hpp"
 #include "proxy/upstream/forwarder.hpp"
+#include "proxy/uv/flush_list.hpp"
 
 namespace dg::proxy::pipeline {
 
 class Pipeline final : public Finisher {
  public:
   // `log` may be null (no decision_log configured).
-  Pipeline(uv_loop_t* loop, std::shared_ptr<const Plan> plan, decision_log::Writer* log);
+  Pipeline(uv_loop_t* loop, std::shared_ptr<const Plan> plan, decision_log::Writer* log,
+           uv::FlushList& flush_list);
 
+  // A blank query from this worker's pool, for a listener to fill.
+  QueryPtr new_query() { return pool_.take(); }
   void on_query(QueryPtr q);
+  // Shutdown: closes the upstream sockets and timers (queries still in flight are dropped).
+  void close() { forwarder_.close(); }
   void set_plan(std::shared_ptr<const Plan> plan) { plan_ = std::move(plan); }
   const Plan& plan() const { return *plan_; }
   std::size_t in_flight() const { return forwarder_.in_flight(); }
@@ -38,6 +44,7 @@ class Pipeline final : public Finisher {
   void count(const Query& q, std::span<const uint8_t> reply);
   void record(const Query& q, std::span<const uint8_t> reply);
 
+  QueryPool pool_;  // first: queries owned by the members below return to it
   std::shared_ptr<const Plan> plan_;
   decision_log::Writer* log_;
   upstream::Forwarder forwarder_;

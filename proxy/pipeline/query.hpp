@@ -47,6 +47,25 @@ struct Query {
   const upstream::ServerState* upstream = nullptr;  // the server that answered
 };
 
-using QueryPtr = std::unique_ptr<Query>;
+// Queries are recycled by their worker's pool: the deleter hands the object back (its buffers
+// keep their capacity), so the hot path does not allocate a query per packet.
+class QueryPool;
+struct QueryRecycler {
+  QueryPool* pool = nullptr;
+  void operator()(Query* q) const;
+};
+using QueryPtr = std::unique_ptr<Query, QueryRecycler>;
+
+// One worker's free queries. Only the worker's thread uses it; it must outlive the queries.
+class QueryPool {
+ public:
+  ~QueryPool();
+  QueryPtr take();
+  void give_back(Query* q);
+
+ private:
+  static constexpr std::size_t kMaxFree = 4096;
+  std::vector<Query*> free_;
+};
 
 }  // namespace dg::proxy::pipeline

@@ -1,5 +1,6 @@
 #include "proxy/server/server.hpp"
 
+#include <sys/resource.h>
 #include <uv.h>
 
 #include <spdlog/spdlog.h>
@@ -54,7 +55,18 @@ void log_warnings(const conf::Config& c) {
   for (const auto& w : c.warnings) spdlog::warn("{}", w);
 }
 
+// Upstream socket pools and TCP clients need descriptors; the soft limit (often 1024) is
+// raised to the hard one, as daemons do.
+void raise_fd_limit() {
+  rlimit r{};
+  if (getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < r.rlim_max) {
+    r.rlim_cur = r.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &r);
+  }
+}
+
 int Server::run() {
+  raise_fd_limit();
   auto config = conf::load_file(path_, options_);
   if (!config) {
     spdlog::error("{}", config.error().str());

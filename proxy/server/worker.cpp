@@ -6,8 +6,20 @@ namespace dg::proxy::server {
 
 Worker::Worker(std::shared_ptr<const pipeline::Plan> plan, decision_log::Writer* log,
                std::atomic<std::size_t>& tcp_connections)
-    : pipeline_((uv_loop_init(&loop_), &loop_), std::move(plan), log),
+    : pipeline_((uv_loop_init(&loop_), &loop_), std::move(plan), log, flush_list_),
       tcp_connections_(tcp_connections) {
+  // Sends queued by I/O callbacks go out after the poll phase (check); those queued by timers
+  // and other callbacks before the loop blocks again (prepare).
+  uv_check_init(&loop_, flush_after_poll_.get());
+  flush_after_poll_.get()->data = this;
+  uv_check_start(flush_after_poll_.get(), [](uv_check_t* c) {
+    if (auto* self = uv::owner_of<Worker>(c)) self->flush_list_.flush_all();
+  });
+  uv_prepare_init(&loop_, flush_before_poll_.get());
+  flush_before_poll_.get()->data = this;
+  uv_prepare_start(flush_before_poll_.get(), [](uv_prepare_t* p) {
+    if (auto* self = uv::owner_of<Worker>(p)) self->flush_list_.flush_all();
+  });
   uv_async_init(&loop_, async_.get(), [](uv_async_t* a) {
     if (auto* self = uv::owner_of<Worker>(a)) self->on_async();
   });
@@ -24,7 +36,7 @@ Worker::~Worker() {
 
 std::expected<void, std::string> Worker::bind() {
   for (const auto& at : pipeline_.plan().config.listen) {
-    auto u = listen::UdpListener::open(&loop_, at, pipeline_);
+    auto u = listen::UdpListener::open({&loop_, pipeline_, queries_, flush_list_}, at);
     if (!u) return std::unexpected(u.error());
     udp_.push_back(std::move(*u));
     auto t = listen::TcpListener::open(&loop_, at, pipeline_, tcp_connections_);
@@ -95,11 +107,15 @@ void Worker::drain_tick() {
 }
 
 void Worker::close_all() {
+  flush_list_.flush_all();
+  flush_after_poll_.close();
+  flush_before_poll_.close();
   drain_timer_.close();
   async_.close();
   for (auto& u : udp_) u->close();
   udp_.clear();
   tcp_.clear();
+  pipeline_.close();
 }
 
 }  // namespace dg::proxy::server

@@ -17,6 +17,7 @@
 #include "proxy/listen/tcp_listener.hpp"
 #include "proxy/listen/udp_listener.hpp"
 #include "proxy/pipeline/pipeline.hpp"
+#include "proxy/uv/flush_list.hpp"
 #include "proxy/uv/handle.hpp"
 
 namespace dg::proxy::server {
@@ -44,11 +45,15 @@ class Worker {
   void close_all();
 
   uv_loop_t loop_;
+  uv::FlushList flush_list_;  // batched sends, flushed once per loop iteration
+  listen::RecvBatch queries_{32, 4096};
   pipeline::Pipeline pipeline_;
   std::atomic<std::size_t>& tcp_connections_;
   std::vector<std::shared_ptr<listen::UdpListener>> udp_;
   std::vector<std::unique_ptr<listen::TcpListener>> tcp_;
   uv::UvHandle<uv_async_t> async_;
+  uv::UvHandle<uv_check_t> flush_after_poll_;
+  uv::UvHandle<uv_prepare_t> flush_before_poll_;
   uv::UvHandle<uv_timer_t> drain_timer_;
   std::chrono::steady_clock::time_point drain_deadline_;
   std::thread thread_;

@@ -12,12 +12,6 @@ namespace {
 
 uint16_t random_id() { return uint16_t(arc4random()); }
 
-// A send request that owns a copy of its bytes; freed in its callback.
-struct UdpSend {
-  uv_udp_send_t req;
-  std::vector<uint8_t> bytes;
-};
-
 struct TcpWrite {
   uv_write_t req;
   std::vector<uint8_t> bytes;
@@ -39,10 +33,7 @@ void Exchange::start(uv_loop_t* loop, Forwarder& forwarder, pipeline::QueryPtr q
         if (auto* self = uv::owner_of<Exchange>(t)) self->fail(Failure::Timeout);
       },
       uint64_t(timeout.count()), 0);
-  if (x->q_->proto == pipeline::Proto::Tcp)
-    x->start_tcp(loop);
-  else
-    x->start_udp(loop);
+  x->start_tcp(loop);
 }
 
 Exchange::Exchange(Forwarder& forwarder, pipeline::QueryPtr q, std::size_t server_index)
@@ -56,42 +47,6 @@ Exchange::Exchange(Forwarder& forwarder, pipeline::QueryPtr q, std::size_t serve
 
 ServerState& Exchange::server() const {
   return *q_->plan->groups[q_->decision.group].servers[server_index_];
-}
-
-void Exchange::start_udp(uv_loop_t* loop) {
-  sockaddr_storage ss;
-  server().endpoint.to_sockaddr(ss);
-  uv_udp_init(loop, udp_.get());
-  udp_.get()->data = this;
-  // A connected socket: the kernel picks a random ephemeral port and delivers only datagrams
-  // from the server's address and port.
-  if (uv_udp_connect(udp_.get(), reinterpret_cast<sockaddr*>(&ss)) != 0) {
-    return fail(Failure::Unreachable);
-  }
-  uv_udp_recv_start(
-      udp_.get(),
-      [](uv_handle_t* h, size_t, uv_buf_t* buf) {
-        auto* self = uv::owner_of<Exchange>(h);
-        auto b = self ? self->forwarder_.recv_buffer() : std::span<char>();
-        *buf = uv_buf_init(b.data(), unsigned(b.size()));
-      },
-      [](uv_udp_t* h, ssize_t n, const uv_buf_t* buf, const sockaddr*, unsigned) {
-        auto* self = uv::owner_of<Exchange>(h);
-        if (!self || n == 0) return;
-        if (n < 0) return self->fail(Failure::Unreachable);  // e.g. ICMP port unreachable
-        self->on_reply({reinterpret_cast<uint8_t*>(buf->base), size_t(n)});  // may delete self
-      });
-  uv_buf_t b = uv_buf_init(reinterpret_cast<char*>(q_->wire.data()), unsigned(q_->wire.size()));
-  int rc = uv_udp_try_send(udp_.get(), &b, 1, nullptr);
-  if (rc >= 0) return;
-  if (rc != UV_EAGAIN) return fail(Failure::Unreachable);
-  auto* s = new UdpSend{{}, q_->wire};
-  uv_buf_t copy = uv_buf_init(reinterpret_cast<char*>(s->bytes.data()), unsigned(s->bytes.size()));
-  if (uv_udp_send(&s->req, udp_.get(), &copy, 1, nullptr,
-                  [](uv_udp_send_t* r, int) { delete reinterpret_cast<UdpSend*>(r); }) != 0) {
-    delete s;
-    fail(Failure::Unreachable);
-  }
 }
 
 void Exchange::start_tcp(uv_loop_t* loop) {
@@ -171,7 +126,6 @@ void Exchange::done(std::span<uint8_t> reply, bool ok, Failure f) {
   finished_ = true;
   // Close the handles first: the query may go straight to another exchange.
   timer_.close();
-  udp_.close();
   tcp_.close();
   auto& forwarder = forwarder_;
   auto q = std::move(q_);

@@ -1,8 +1,8 @@
 #pragma once
-// One upstream query: one attempt at one server, over UDP or TCP. It sends the client's
-// message under a fresh random ID from a fresh socket (RFC 5452: random ID and source port),
-// and accepts only a reply from that server with the same ID and question; anything else is
-// ignored and counted. It ends in exactly one call to Forwarder::on_exchange_done.
+// One upstream query over TCP: one attempt at one server, on a fresh connection (so from a
+// fresh source port) under a fresh random ID (RFC 5452). Only a reply with the same ID and
+// question counts; anything else is ignored and counted. It ends in exactly one call to
+// Forwarder::on_exchange_done or on_exchange_failed. (UDP goes through UdpUpstream.)
 //
 // Ownership: an Exchange owns itself and the query while in flight; it deletes itself when
 // done (its uv handles are freed later by the loop, see uv/handle.hpp).
@@ -29,7 +29,6 @@ class Exchange {
 
  private:
   Exchange(Forwarder& forwarder, pipeline::QueryPtr q, std::size_t server_index);
-  void start_udp(uv_loop_t* loop);
   void start_tcp(uv_loop_t* loop);
   // True when the reply was accepted: the exchange is then finished and deleted.
   bool on_reply(std::span<uint8_t> reply);
@@ -44,7 +43,6 @@ class Exchange {
   uint16_t id_;  // the ID sent upstream
   std::chrono::steady_clock::time_point started_;
   uv::UvHandle<uv_timer_t> timer_;
-  uv::UvHandle<uv_udp_t> udp_;
   uv::UvHandle<uv_tcp_t> tcp_;
   std::vector<uint8_t> tcp_in_;  // TCP: bytes received so far (length prefix included)
   bool finished_ = false;

@@ -4,6 +4,21 @@
 
 namespace dg::proxy::upstream {
 
+using Clock = std::chrono::steady_clock;
+
+Forwarder::Forwarder(uv_loop_t* loop, pipeline::Finisher& finisher, uv::FlushList& flush_list)
+    : loop_(loop), finisher_(finisher), flush_list_(flush_list) {
+  uv_timer_init(loop_, timer_.get());
+  timer_.get()->data = this;
+}
+
+Forwarder::~Forwarder() { close(); }
+
+void Forwarder::close() {
+  timer_.close();
+  udp_.clear();
+}
+
 void Forwarder::send(pipeline::QueryPtr q) {
   ++in_flight_;
   try_from(std::move(q), 0);
@@ -13,15 +28,74 @@ void Forwarder::try_from(pipeline::QueryPtr q, std::size_t first) {
   const auto& group = q->plan->groups[q->decision.group];
   for (std::size_t i = first; i < group.servers.size(); ++i) {
     if (!group.servers[i]->up.load(std::memory_order_relaxed)) continue;
-    Exchange::start(loop_, *this, std::move(q), i);
+    if (q->proto == pipeline::Proto::Tcp) {
+      Exchange::start(loop_, *this, std::move(q), i);
+    } else {
+      udp_for(group, i).send(std::move(q), i);
+      arm_timer();
+    }
     return;
   }
   --in_flight_;
   finisher_.fail_upstream(std::move(q));
 }
 
+UdpUpstream& Forwarder::udp_for(const pipeline::GroupPlan& group, std::size_t server_index) {
+  const auto& server = group.servers[server_index];
+  auto& slot = udp_[{server.get(), group.timeout.count()}];
+  if (!slot) {
+    slot = std::make_unique<UdpUpstream>(UdpUpstream::Context{loop_, *this, replies_, flush_list_},
+                                         server, group.timeout);
+  }
+  return *slot;
+}
+
+void Forwarder::arm_timer() {
+  Clock::time_point due = Clock::time_point::max();
+  for (const auto& [key, u] : udp_)
+    if (u->in_flight()) due = std::min(due, u->next_deadline());
+  if (due == Clock::time_point::max()) {
+    uv_timer_stop(timer_.get());
+    timer_due_ = due;
+    return;
+  }
+  if (due >= timer_due_ && uv_is_active(timer_.base())) return;  // already due earlier
+  timer_due_ = due;
+  const auto ms = std::chrono::ceil<std::chrono::milliseconds>(due - Clock::now()).count();
+  uv_timer_start(
+      timer_.get(),
+      [](uv_timer_t* t) {
+        if (auto* self = uv::owner_of<Forwarder>(t)) self->on_timer();
+      },
+      uint64_t(std::max<int64_t>(ms, 0)), 0);
+}
+
+void Forwarder::on_timer() {
+  timer_due_ = Clock::time_point::max();
+  const auto now = Clock::now();
+  for (auto& [key, u] : udp_) u->expire(now);
+  arm_timer();
+}
+
+void Forwarder::on_udp_reply(pipeline::QueryPtr q, std::size_t server_index,
+                             std::span<uint8_t> reply) {
+  answered(std::move(q), server_index, reply);
+}
+
+void Forwarder::on_udp_failed(pipeline::QueryPtr q, std::size_t server_index) {
+  failed(std::move(q), server_index, Failure::Timeout);
+}
+
 void Forwarder::on_exchange_done(pipeline::QueryPtr q, std::size_t server_index,
                                  std::span<uint8_t> reply) {
+  answered(std::move(q), server_index, reply);
+}
+
+void Forwarder::on_exchange_failed(pipeline::QueryPtr q, std::size_t server_index, Failure f) {
+  failed(std::move(q), server_index, f);
+}
+
+void Forwarder::answered(pipeline::QueryPtr q, std::size_t server_index, std::span<uint8_t> reply) {
   auto& server = *q->plan->groups[q->decision.group].servers[server_index];
   if (server.record_success()) spdlog::info("upstream {} is up again", server.name);
   q->upstream = &server;
@@ -29,7 +103,7 @@ void Forwarder::on_exchange_done(pipeline::QueryPtr q, std::size_t server_index,
   finisher_.finish(std::move(q), reply);
 }
 
-void Forwarder::on_exchange_failed(pipeline::QueryPtr q, std::size_t server_index, Failure f) {
+void Forwarder::failed(pipeline::QueryPtr q, std::size_t server_index, Failure f) {
   const auto& group = q->plan->groups[q->decision.group];
   auto& server = *group.servers[server_index];
   if (server.record_failure(group.max_failures))

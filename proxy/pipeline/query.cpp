@@ -1,0 +1,39 @@
+#include "proxy/pipeline/query.hpp"
+
+namespace dg::proxy::pipeline {
+
+void QueryRecycler::operator()(Query* q) const {
+  if (pool)
+    pool->give_back(q);
+  else
+    delete q;
+}
+
+QueryPool::~QueryPool() {
+  for (auto* q : free_) delete q;
+}
+
+QueryPtr QueryPool::take() {
+  if (free_.empty()) return QueryPtr(new Query, QueryRecycler{this});
+  Query* q = free_.back();
+  free_.pop_back();
+  return QueryPtr(q, QueryRecycler{this});
+}
+
+void QueryPool::give_back(Query* q) {
+  if (free_.size() >= kMaxFree) {
+    delete q;
+    return;
+  }
+  // Reset what a later query must not see; the wire buffer keeps its capacity.
+  q->wire.clear();
+  q->sink.reset();
+  q->plan.reset();
+  q->devolved_from.clear();
+  q->decision.rule = nullptr;
+  q->decision.dry_run.clear();
+  q->upstream = nullptr;
+  free_.push_back(q);
+}
+
+}  // namespace dg::proxy::pipeline
