@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   dg::proxy::cli::Action action;
   dg::proxy::cli::add_run(app, action);
   dg::proxy::cli::add_check(app, action);
+  dg::proxy::cli::add_log(app, action);
   dg::proxy::cli::add_version(app, action);
   try {
     app.parse(argc, argv);

@@ -12,6 +12,7 @@ using Action = std::function<int()>;
 
 void add_run(CLI::App& app, Action& action);
 void add_check(CLI::App& app, Action& action);
+void add_log(CLI::App& app, Action& action);
 void add_version(CLI::App& app, Action& action);
 
 }  // namespace dg::proxy::cli
