@@ -72,17 +72,27 @@ void print_plan(const pipeline::Plan& plan, std::ostream& out) {
   out << "metrics: " << (c.metrics.listen ? c.metrics.listen->str() : std::string("off")) << "\n";
 }
 
+// A rule that answers devolved queries locally (not a dry run): then devolved names under a
+// public parent do not leak, whatever else the configuration forwards.
+bool answers_devolved_locally(const conf::Config& c) {
+  for (const auto& r : c.rules)
+    if (r.match.devolved == true && std::holds_alternative<conf::Answer>(r.action) && !r.dry_run)
+      return true;
+  return false;
+}
+
 // Warnings beyond those of the loader: public devolution parents leak devolved names.
 std::vector<std::string> plan_warnings(const pipeline::Plan& plan) {
   std::vector<std::string> w = plan.config.warnings;
   const auto& d = plan.config.domain;
+  if (answers_devolved_locally(plan.config)) return w;
   for (const auto& sp : rules::devolution_parents(d.suffixes, d.devolution_level))
     for (const auto& p : sp.parents)
       if (rules::is_public_suffix(p))
         w.push_back(fmt::format(
-            "{}: domain.suffixes: devolution parent {} of {} is a public suffix: a devolved name "
-            "under it that is forwarded reaches the internet (answer it with a `devolved: true` "
-            "rule)",
+            "{}: domain.suffixes: devolution parent {} of {} is a public suffix and no rule "
+            "answers devolved queries locally: forwarded devolved names reach the internet "
+            "(add a rule with `match: {{devolved: true}}` and an `answer:`)",
             plan.config.file, p, sp.suffix));
   return w;
 }

@@ -23,6 +23,7 @@ class RecvBatch {
   const sockaddr* from(std::size_t i) const {
     return reinterpret_cast<const sockaddr*>(&addrs_[i]);
   }
+  std::size_t capacity() const { return msgs_.size(); }
   bool truncated(std::size_t i) const { return msgs_[i].msg_hdr.msg_flags & MSG_TRUNC; }
 
  private:

@@ -51,7 +51,7 @@ void UdpListener::on_readable() {
       q->received_wall = wall;
       ctx_.pipeline.on_query(std::move(q));
     }
-    if (n == 0) break;
+    if (n < ctx_.recv.capacity()) break;  // drained: another recvmmsg would only say EAGAIN
   }
 }
 

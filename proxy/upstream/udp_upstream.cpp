@@ -122,7 +122,7 @@ void UdpUpstream::on_readable(Socket& s) {
       on_reply(s, ctx_.recv.data(i));
       if (!sockets_.contains(serial)) return;  // retired and closed by that reply
     }
-    if (n == 0) return;
+    if (n < ctx_.recv.capacity()) return;  // drained: another recvmmsg would only say EAGAIN
   }
 }
 
