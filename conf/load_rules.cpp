@@ -69,11 +69,75 @@ Status read_each(const YamlMap& map, std::string_view key, std::vector<T>& out, 
 
 bool is_empty(const Match& m) {
   return m.qname.empty() && m.suffix.empty() && m.regex.empty() && m.qtype.empty() &&
-         m.client.empty() && !m.devolved && m.negated.empty();
+         m.client.empty() && !m.devolved && !m.devolution_parent && !m.random_label &&
+         m.negated.empty();
+}
+
+// `true` (the defaults) or a mapping of `keys` read by `read_map(map, defaults)`. `false`
+// is refused: it would read as "the opposite", which `not: {…}` already says.
+template <class T, class ReadMap>
+std::expected<T, Error> read_true_or_map(const YamlValue& value,
+                                         std::initializer_list<std::string_view> keys, T defaults,
+                                         ReadMap read_map) {
+  if (!value.node().IsMap()) {
+    auto b = value.boolean();
+    if (!b) return std::unexpected(b.error());
+    if (!*b) return std::unexpected(value.error("expected true or a mapping; for the opposite "
+                                                "use not: {…}"));
+    return defaults;
+  }
+  auto map = value.map(keys);
+  if (!map) return std::unexpected(map.error());
+  return read_map(*map, std::move(defaults));
+}
+
+// `devolution_parent: true` (at most one prefix label) or `{max_prefix_labels: N}`.
+std::expected<int, Error> read_devolution_parent(const YamlValue& value) {
+  return read_true_or_map(value, {"max_prefix_labels"}, 1,
+                          [](const YamlMap& map, int) -> std::expected<int, Error> {
+                            auto v = map.require("max_prefix_labels");
+                            if (!v) return std::unexpected(v.error());
+                            auto i = v->integer(1, 126);
+                            if (!i) return std::unexpected(i.error());
+                            return int(*i);
+                          });
+}
+
+std::expected<double, Error> read_score(const YamlValue& value) {
+  auto text = value.string();
+  if (!text) return std::unexpected(text.error());
+  double score = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), score);
+  if (ec != std::errc() || end != text->data() + text->size() || !(score > 0 && score <= 1))
+    return std::unexpected(
+        value.error("expected a number with 0 < min_score <= 1, got \"" + *text + "\""));
+  return score;
+}
+
+// `random_label: true` (defaults) or `{min_score: F, min_length: N, max_length: N}`.
+std::expected<RandomLabel, Error> read_random_label(const YamlValue& value) {
+  return read_true_or_map(
+      value, {"min_score", "min_length", "max_length"}, RandomLabel{},
+      [](const YamlMap& map, RandomLabel r) -> std::expected<RandomLabel, Error> {
+        if (auto s = read_key(map, "min_score", r.min_score, read_score); !s)
+          return std::unexpected(s.error());
+        auto length = [](const YamlValue& n) { return n.integer(1, 63); };
+        if (auto s = read_key(map, "min_length", r.min_length, length); !s)
+          return std::unexpected(s.error());
+        if (auto s = read_key(map, "max_length", r.max_length, length); !s)
+          return std::unexpected(s.error());
+        if (r.min_length > r.max_length) {
+          auto at = map.get("max_length") ? *map.get("max_length") : *map.get("min_length");
+          return std::unexpected(at.error("min_length " + std::to_string(r.min_length) +
+                                          " exceeds max_length " + std::to_string(r.max_length)));
+        }
+        return r;
+      });
 }
 
 std::expected<Match, Error> read_match(const YamlValue& value, RuleNotes& notes) {
-  auto map = value.map({"qname", "suffix", "regex", "qtype", "client", "devolved", "not"});
+  auto map = value.map({"qname", "suffix", "regex", "qtype", "client", "devolved",
+                         "devolution_parent", "random_label", "not"});
   if (!map) return std::unexpected(map.error());
   Match m;
   if (auto s = read_each(*map, "qname", m.qname, read_name); !s) return std::unexpected(s.error());
@@ -96,6 +160,11 @@ std::expected<Match, Error> read_match(const YamlValue& value, RuleNotes& notes)
     m.devolved = *b;
     notes.devolved.push_back(*devolved);
   }
+  if (auto s = read_key(*map, "devolution_parent", m.devolution_parent, read_devolution_parent);
+      !s)
+    return std::unexpected(s.error());
+  if (auto s = read_key(*map, "random_label", m.random_label, read_random_label); !s)
+    return std::unexpected(s.error());
   if (auto negated = map->get("not")) {
     auto inner = read_match(*negated, notes);
     if (!inner) return std::unexpected(inner.error());

@@ -26,6 +26,14 @@ struct Pattern {
   Position where;
 };
 
+// `random_label: {min_score, min_length, max_length}` (INVESTIGATE.md §3): the first label of
+// the name scored by the trigram model in rules/random_label/.
+struct RandomLabel {
+  double min_score = 0.90;  // (0, 1]
+  int min_length = 7;       // 1 ≤ min_length ≤ max_length ≤ 63
+  int max_length = 15;
+};
+
 // A rule's `match:`. Keys all must hold; values under one key are alternatives. An empty
 // Match (no key set) matches everything.
 struct Match {
@@ -35,6 +43,10 @@ struct Match {
   std::vector<uint16_t> qtype;
   std::vector<Cidr> client;
   std::optional<bool> devolved;
+  // `devolution_parent: true` (= 1) or `{max_prefix_labels: N}`: qname is P.D with D a
+  // devolution parent and P at most N labels (stateless, INVESTIGATE.md §3).
+  std::optional<int> devolution_parent;
+  std::optional<RandomLabel> random_label;
   std::vector<Match> negated;  // `not: {…}`: zero or one element (a vector keeps Match copyable)
 };
 

@@ -1,12 +1,27 @@
 #include "rules/compile.hpp"
 
+#include <algorithm>
+
+#include "rules/devolution/parents.hpp"
+
 #include "rules/matchers.hpp"
 #include "rules/name_matchers.hpp"
+#include "rules/random_label/matchers.hpp"
 
 namespace dg::rules {
 
+MatchContext MatchContext::of(const conf::Domain& domain) {
+  MatchContext c{domain.suffixes, {}};
+  for (const auto& sp : devolution_parents(domain.suffixes, domain.devolution_level))
+    for (const auto& p : sp.parents)
+      if (std::find(c.parents.begin(), c.parents.end(), p) == c.parents.end())
+        c.parents.push_back(p);
+  return c;
+}
+
 std::expected<std::unique_ptr<Matcher>, conf::Error> compile_match(const conf::Match& match,
-                                                                   const std::string& key) {
+                                                                   const std::string& key,
+                                                                   const MatchContext& context) {
   std::vector<std::unique_ptr<Matcher>> parts;
   // Cheapest first: AllOf stops at the first key that fails.
   if (match.devolved) parts.push_back(std::make_unique<DevolvedMatcher>(*match.devolved));
@@ -26,11 +41,18 @@ std::expected<std::unique_ptr<Matcher>, conf::Error> compile_match(const conf::M
     }
     parts.push_back(std::move(*re));
   }
+  if (match.devolution_parent)
+    parts.push_back(std::make_unique<DevolutionParentMatcher>(
+        context.suffixes, context.parents, *match.devolution_parent));
   if (!match.negated.empty()) {
-    auto inner = compile_match(match.negated.front(), key + ".not");
+    auto inner = compile_match(match.negated.front(), key + ".not", context);
     if (!inner) return std::unexpected(std::move(inner.error()));
     parts.push_back(std::make_unique<NotMatcher>(std::move(*inner)));
   }
+  // Last: the only key that computes (a table walk over the first label), so it runs only
+  // when everything else held.
+  if (match.random_label)
+    parts.push_back(std::make_unique<RandomLabelMatcher>(*match.random_label));
   if (parts.empty()) return nullptr;
   if (parts.size() == 1) return std::move(parts.front());
   return std::make_unique<AllOfMatcher>(std::move(parts));

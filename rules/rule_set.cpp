@@ -41,10 +41,11 @@ std::string_view action_name(Action a) {
 std::expected<RuleSet, conf::Error> RuleSet::compile(const conf::Config& config) {
   RuleSet set;
   for (const auto& g : config.upstreams) set.group_names_.push_back(g.name);
+  const MatchContext context = MatchContext::of(config.domain);
   for (std::size_t i = 0; i < config.rules.size(); ++i) {
     const conf::Rule& in = config.rules[i];
     const std::string key = "rules[" + std::to_string(i) + "]";
-    auto match = compile_match(in.match, key + ".match");
+    auto match = compile_match(in.match, key + ".match", context);
     if (!match) return std::unexpected(std::move(match.error()));
     Rule out{in.name, std::move(*match), Action::Forward, -1, in.dry_run};
     if (const auto* fwd = std::get_if<conf::Forward>(&in.action)) {
@@ -63,8 +64,10 @@ std::expected<RuleSet, conf::Error> RuleSet::compile(const conf::Config& config)
 }
 
 // Hot path: no allocation unless a dry-run rule matches.
-Decision RuleSet::classify(const Subject& s) const {
+Decision RuleSet::classify(const Subject& subject) const {
   Decision d;
+  Subject s = subject;
+  s.label_score = &d.label_score;  // only used during this call
   for (const Rule& r : rules_) {
     if (r.match && !r.match->matches(s)) continue;
     if (r.dry_run) {

@@ -37,11 +37,13 @@ struct Decision {
   Action action = Action::Refused;
   int group = -1;
   std::vector<const Rule*> dry_run;  // rules that would have acted, in order
+  double label_score = -1;  // ≥ 0 when a `random_label` matcher was evaluated (dry run too)
 };
 
 class RuleSet {
  public:
-  // Compiles config.rules; a bad regex is an error at its position.
+  // Compiles config.rules; a bad regex is an error at its position. `devolution_parent`
+  // matchers take the parents of config.domain.
   static std::expected<RuleSet, conf::Error> compile(const conf::Config& config);
 
   Decision classify(const Subject& s) const;

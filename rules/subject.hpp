@@ -13,6 +13,9 @@ struct Subject {
   uint16_t qtype = 0;
   conf::IpAddress client;
   std::string_view devolved_from;  // the earlier name when the query is devolved, else empty
+  // Out: a `random_label` matcher writes the score it computed here (RuleSet::classify points
+  // it at Decision::label_score); null when nobody asks.
+  double* label_score = nullptr;
 };
 
 }  // namespace dg::rules

@@ -9,6 +9,7 @@ packages=(
   build-essential cmake pkg-config git
   libldns-dev libuv1-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
   libcli11-dev nlohmann-json3-dev libre2-dev libpsl-dev publicsuffix zlib1g-dev
+  wamerican wbritish  # the random-label model trains on wamerican, evaluates on wbritish
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-pytest python3-dnspython python3-yaml
   unbound nsd bind9-dnsutils knot-dnsutils

@@ -285,12 +285,12 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"match_unknown_key",
                 kGroup + "rules:\n  - name: a\n    match: {domain: example.com}\n    forward: aws\n",
                 "test.yaml:5:13: rules[0].match.domain: unknown key (expected one of: qname, "
-                "suffix, regex, qtype, client, devolved, not)"},
+                "suffix, regex, qtype, client, devolved, devolution_parent, random_label, not)"},
         BadCase{"not_unknown_key",
                 kGroup + "rules:\n  - name: a\n    match:\n      not: {qnames: [a.test]}\n"
                          "    forward: aws\n",
                 "test.yaml:6:13: rules[0].match.not.qnames: unknown key (expected one of: qname, "
-                "suffix, regex, qtype, client, devolved, not)"},
+                "suffix, regex, qtype, client, devolved, devolution_parent, random_label, not)"},
         BadCase{"not_empty", kGroup + "rules:\n  - {name: a, match: {not: {}}, forward: aws}\n",
                 "test.yaml:4:28: rules[0].match.not: an empty `not` matches nothing; remove it "
                 "instead"},

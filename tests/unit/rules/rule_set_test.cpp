@@ -148,6 +148,36 @@ TEST(Classify, DoesNotAllocateWithoutDryRun) {
   EXPECT_EQ(d.rule->name, "default");
 }
 
+// INVESTIGATE.md §3: the stateless probe rule scores without allocating, and the score reaches
+// the Decision (for the log's `label_score`) whether or not the rule matched.
+TEST(Classify, RandomLabelScoresWithoutAllocating) {
+  conf::Config c;
+  c.domain.suffixes = {"example.co.jp"};
+  c.upstreams.push_back(conf::UpstreamGroup{.name = "aws"});
+  conf::Match m;
+  m.devolution_parent = 1;
+  m.random_label = conf::RandomLabel{};
+  c.rules.push_back(rule("random-under-parent", m, conf::Answer::NxDomain));
+  c.rules.push_back(rule("default", conf::Match{}, conf::Forward{"aws"}));
+  auto set = RuleSet::compile(c);
+  ASSERT_TRUE(set);
+  const Subject probe{"dglvrrerxokcxc.co.jp", kA, {}, {}};
+  const Subject word{"mercari.co.jp", kA, {}, {}};
+  const Subject other{"www.example.com", kA, {}, {}};
+  long before = g_allocations.load();
+  Decision d1 = set->classify(probe);
+  Decision d2 = set->classify(word);
+  Decision d3 = set->classify(other);
+  long after = g_allocations.load();
+  EXPECT_EQ(after - before, 0);
+  EXPECT_EQ(d1.rule->name, "random-under-parent");
+  EXPECT_GE(d1.label_score, 0.99);
+  EXPECT_EQ(d2.rule->name, "default");
+  EXPECT_GE(d2.label_score, 0);  // evaluated: devolution_parent held
+  EXPECT_LT(d2.label_score, 0.90);
+  EXPECT_EQ(d3.label_score, -1);  // not under a parent: random_label never ran
+}
+
 TEST(Compile, AnswerActions) {
   conf::Config c;
   const std::vector<std::pair<conf::Answer, Action>> map = {
