@@ -73,6 +73,8 @@ std::expected<void, std::string> Reader::detect_gzip() {
   if (end_ < sizeof kGzipMagic || std::memcmp(buf_.data(), kGzipMagic, sizeof kGzipMagic) != 0)
     return {};
   inflate_ = std::make_unique<Inflate>();
+  // Up to a whole chunk may have been read: more than zlib's usual input buffer.
+  if (inflate_->input.size() < end_) inflate_->input.resize(end_);
   std::memcpy(inflate_->input.data(), buf_.data(), end_);
   inflate_->z.next_in = inflate_->input.data();
   inflate_->z.avail_in = static_cast<uInt>(end_);

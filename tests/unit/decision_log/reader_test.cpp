@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -126,6 +127,25 @@ TEST(ReaderChunks, LongAndManyLines) {
   write_file(dir.file("gz"), gzip_text(text));
   EXPECT_EQ(read_path(dir.file("plain")), want);
   EXPECT_EQ(read_path(dir.file("gz")), want);
+}
+
+// Random text hardly compresses: the first read of a large gzip file takes a whole chunk of
+// compressed bytes, more than zlib's input buffer, and many refills follow.
+TEST(ReaderChunks, LargeCompressedFile) {
+  std::mt19937 rng(3);
+  std::vector<std::string> want;
+  std::string text;
+  for (int i = 0; i < 40000; ++i) {
+    std::string line(100 + rng() % 200, ' ');
+    for (char& c : line) c = static_cast<char>('!' + rng() % 90);
+    want.push_back(line);
+    text += line + "\n";
+  }
+  const std::string gz = gzip_text(text);
+  ASSERT_GT(gz.size(), 4u << 20);
+  TempDir dir;
+  write_file(dir.file("big.gz"), gz);
+  EXPECT_EQ(read_path(dir.file("big.gz")), want);
 }
 
 TEST(ReaderChunks, OverlongLineIsCutAndTheRestSkipped) {
