@@ -3,10 +3,11 @@
 // fields come out as views into the line, only strings with escapes are copied.
 #include "proxy/decision_log/line.hpp"
 
-#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <utility>
+
+#include "proxy/decision_log/json_string.hpp"
 
 namespace dg::proxy::decision_log {
 namespace {
@@ -55,49 +56,6 @@ Key key_of(std::string_view k) {
   return Key::Unknown;
 }
 
-// The first byte in [p, end) that ends the plain part of a JSON string: '"', '\\' or a
-// control character; `end` when there is none. Eight bytes at a time (a whole line is mostly
-// string contents), with the zero-byte test of "Bit Twiddling Hacks": a borrow can only
-// mark bytes above the first true hit, so the lowest marked byte is exact (little-endian).
-const char* string_stop(const char* p, const char* end) {
-  constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
-  for (; end - p >= 8; p += 8) {
-    uint64_t w;
-    std::memcpy(&w, p, 8);
-    const uint64_t quote = w ^ (kOnes * '"'), backslash = w ^ (kOnes * '\\');
-    const uint64_t hit = ((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash) |
-                         ((w - kOnes * 0x20) & ~w);
-    if (const uint64_t m = hit & kHigh; m != 0) {
-      if constexpr (std::endian::native == std::endian::little)
-        return p + (std::countr_zero(m) >> 3);
-      break;  // big-endian: the byte loop below finds it
-    }
-  }
-  for (; p < end; ++p) {
-    const auto c = static_cast<unsigned char>(*p);
-    if (c == '"' || c == '\\' || c < 0x20) return p;
-  }
-  return end;
-}
-
-void append_utf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
 // Walks one line. Each step returns false after setting error_; the first error wins.
 class Scanner {
  public:
@@ -133,8 +91,6 @@ class Scanner {
 
   bool field(Key key, std::string_view name, Line& out);
   bool string(std::string_view& out);
-  bool unescape(const char* start, std::string_view& out);
-  bool hex4(uint32_t& out);
   bool required_string(std::string_view name, std::string_view& out);
   bool string_or_null(std::string_view name, std::optional<std::string_view>& out);
   bool integer(std::string_view name, std::optional<uint64_t>& out);
@@ -299,91 +255,21 @@ bool Scanner::string_array(std::string_view name, std::vector<std::string_view>&
 // At the opening quote. The common case, no escapes, is a view into the line.
 bool Scanner::string(std::string_view& out) {
   const char* start = ++p_;
-  p_ = string_stop(p_, end_);
-  if (p_ == end_) {
-    p_ = start - 1;
-    return fail("unterminated string");
-  }
-  if (*p_ == '"') {
+  p_ = json_string_stop(p_, end_);
+  if (p_ < end_ && *p_ == '"') {
     out = std::string_view(start, static_cast<std::size_t>(p_ - start));
     ++p_;
     return true;
   }
-  if (*p_ == '\\') return unescape(start, out);
-  return fail("control character in a string");
-}
-
-bool Scanner::hex4(uint32_t& out) {
-  if (end_ - p_ < 4) return false;
-  out = 0;
-  for (int i = 0; i < 4; ++i) {
-    const char c = *p_++;
-    out <<= 4;
-    if (c >= '0' && c <= '9') out |= static_cast<uint32_t>(c - '0');
-    else if (c >= 'a' && c <= 'f') out |= static_cast<uint32_t>(c - 'a' + 10);
-    else if (c >= 'A' && c <= 'F') out |= static_cast<uint32_t>(c - 'A' + 10);
-    else return false;
-  }
-  return true;
-}
-
-// Copies the string from `start` into unescaped_, decoding escapes (RFC 8259 section 7). A
-// lone surrogate becomes U+FFFD, as record.cpp writes bytes that are not UTF-8.
-bool Scanner::unescape(const char* start, std::string_view& out) {
   const std::size_t from = unescaped_.size();
-  unescaped_.append(start, static_cast<std::size_t>(p_ - start));
-  while (p_ < end_) {
-    const auto c = static_cast<unsigned char>(*p_);
-    if (c == '"') {
-      out = std::string_view(unescaped_).substr(from);
-      ++p_;
-      return true;
-    }
-    if (c < 0x20) return fail("control character in a string");
-    if (c != '\\') {
-      unescaped_.push_back(static_cast<char>(c));
-      ++p_;
-      continue;
-    }
-    const char* escape = p_;  // errors point at the backslash
-    if (++p_ == end_) break;
-    const char e = *p_++;
-    switch (e) {
-      case '"': unescaped_.push_back('"'); break;
-      case '\\': unescaped_.push_back('\\'); break;
-      case '/': unescaped_.push_back('/'); break;
-      case 'b': unescaped_.push_back('\b'); break;
-      case 'f': unescaped_.push_back('\f'); break;
-      case 'n': unescaped_.push_back('\n'); break;
-      case 'r': unescaped_.push_back('\r'); break;
-      case 't': unescaped_.push_back('\t'); break;
-      case 'u': {
-        uint32_t cp = 0;
-        if (!hex4(cp)) {
-          p_ = escape;
-          return fail("bad \\u escape");
-        }
-        if (cp >= 0xD800 && cp <= 0xDBFF && end_ - p_ >= 6 && p_[0] == '\\' && p_[1] == 'u') {
-          const char* back = p_;
-          p_ += 2;
-          uint32_t low = 0;
-          if (hex4(low) && low >= 0xDC00 && low <= 0xDFFF) {
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
-          } else {
-            p_ = back;  // not a pair: the second escape is read on its own
-          }
-        }
-        if (cp >= 0xD800 && cp <= 0xDFFF) cp = 0xFFFD;
-        append_utf8(unescaped_, cp);
-        break;
-      }
-      default:
-        p_ = escape;
-        return fail("bad escape");
-    }
+  auto close = unescape_json_string(start, end_, unescaped_);
+  if (!close) {
+    p_ = close.error().at;
+    return fail(close.error().what);
   }
-  p_ = start - 1;
-  return fail("unterminated string");
+  out = std::string_view(unescaped_).substr(from);
+  p_ = *close + 1;
+  return true;
 }
 
 bool Scanner::skip_number() {
