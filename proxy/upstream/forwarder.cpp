@@ -17,6 +17,7 @@ Forwarder::~Forwarder() { close(); }
 void Forwarder::close() {
   timer_.close();
   udp_.clear();
+  tcp_.clear();
 }
 
 void Forwarder::send(pipeline::QueryPtr q) {
@@ -28,12 +29,11 @@ void Forwarder::try_from(pipeline::QueryPtr q, std::size_t first) {
   const auto& group = q->plan->groups[q->decision.group];
   for (std::size_t i = first; i < group.servers.size(); ++i) {
     if (!group.servers[i]->up.load(std::memory_order_relaxed)) continue;
-    if (q->proto == pipeline::Proto::Tcp) {
-      Exchange::start(loop_, *this, std::move(q), i);
-    } else {
+    if (q->proto == pipeline::Proto::Tcp)
+      tcp_for(group, i).send(std::move(q), i);
+    else
       udp_for(group, i).send(std::move(q), i);
-      arm_timer();
-    }
+    arm_timer();
     return;
   }
   --in_flight_;
@@ -50,10 +50,21 @@ UdpUpstream& Forwarder::udp_for(const pipeline::GroupPlan& group, std::size_t se
   return *slot;
 }
 
+TcpUpstream& Forwarder::tcp_for(const pipeline::GroupPlan& group, std::size_t server_index) {
+  const auto& server = group.servers[server_index];
+  auto& slot = tcp_[{server.get(), group.timeout.count()}];
+  if (!slot)
+    slot = std::make_unique<TcpUpstream>(TcpUpstream::Context{loop_, *this, flush_list_}, server,
+                                         group.timeout);
+  return *slot;
+}
+
 void Forwarder::arm_timer() {
   Clock::time_point due = Clock::time_point::max();
   for (const auto& [key, u] : udp_)
     if (u->in_flight()) due = std::min(due, u->next_deadline());
+  for (const auto& [key, t] : tcp_)
+    if (t->in_flight()) due = std::min(due, t->next_deadline());
   if (due == Clock::time_point::max()) {
     uv_timer_stop(timer_.get());
     timer_due_ = due;
@@ -74,6 +85,7 @@ void Forwarder::on_timer() {
   timer_due_ = Clock::time_point::max();
   const auto now = Clock::now();
   for (auto& [key, u] : udp_) u->expire(now);
+  for (auto& [key, t] : tcp_) t->expire(now);
   arm_timer();
 }
 

@@ -4,9 +4,9 @@
 // counts against the server (max_failures in a row marks it down). When no server is left the
 // query fails: SERVFAIL with EDE 22, never silence.
 //
-// UDP queries go through a UdpUpstream per (server, timeout): pooled sockets, batched I/O, one
-// timer for all deadlines. Queries that came over TCP are forwarded over TCP, one Exchange
-// (connection) each.
+// UDP queries go through a UdpUpstream per (server, timeout): pooled sockets, batched I/O;
+// queries that came over TCP go through a TcpUpstream (a few long-lived connections). One timer
+// serves every deadline of the worker.
 #include <uv.h>
 
 #include <chrono>
@@ -18,7 +18,7 @@
 #include "proxy/listen/recv_batch.hpp"
 #include "proxy/pipeline/finisher.hpp"
 #include "proxy/pipeline/query.hpp"
-#include "proxy/upstream/exchange.hpp"
+#include "proxy/upstream/tcp_upstream.hpp"
 #include "proxy/upstream/udp_upstream.hpp"
 #include "proxy/uv/flush_list.hpp"
 #include "proxy/uv/handle.hpp"
@@ -42,7 +42,7 @@ class Forwarder {
   void on_exchange_done(pipeline::QueryPtr q, std::size_t server_index, std::span<uint8_t> reply);
   void on_exchange_failed(pipeline::QueryPtr q, std::size_t server_index, Failure f);
 
-  // A receive buffer for TCP exchanges (a read callback uses it before the next).
+  // A read buffer for TCP connections (a read callback uses it before the next).
   std::span<char> recv_buffer() { return recv_buffer_; }
 
  private:
@@ -50,6 +50,7 @@ class Forwarder {
   void answered(pipeline::QueryPtr q, std::size_t server_index, std::span<uint8_t> reply);
   void failed(pipeline::QueryPtr q, std::size_t server_index, Failure f);
   UdpUpstream& udp_for(const pipeline::GroupPlan& group, std::size_t server_index);
+  TcpUpstream& tcp_for(const pipeline::GroupPlan& group, std::size_t server_index);
   void arm_timer();
   void on_timer();
 
@@ -58,6 +59,7 @@ class Forwarder {
   uv::FlushList& flush_list_;
   listen::RecvBatch replies_{32, 65536};
   std::map<std::pair<const ServerState*, int64_t>, std::unique_ptr<UdpUpstream>> udp_;
+  std::map<std::pair<const ServerState*, int64_t>, std::unique_ptr<TcpUpstream>> tcp_;
   uv::UvHandle<uv_timer_t> timer_;
   std::chrono::steady_clock::time_point timer_due_ = std::chrono::steady_clock::time_point::max();
   std::size_t in_flight_ = 0;
