@@ -221,6 +221,12 @@ void append_json(const Record& r, std::string& out) {
   }
   out.append(R"(,"rcode":)");
   append_rcode(out, r.rcode);
+  out.append(R"(,"ancount":)");
+  if (r.ancount) {
+    append_int(out, *r.ancount);
+  } else {
+    out.append("null");
+  }
   out.append(R"(,"latency_us":)");
   append_int(out, r.latency_us);
   if (!r.devolved_from.empty()) {
@@ -234,6 +240,12 @@ void append_json(const Record& r, std::string& out) {
       append_string(out, r.dry_run[i]);
     }
     out.push_back(']');
+  }
+  if (r.label_score) {
+    char buf[16];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, *r.label_score,
+                                   std::chars_format::fixed, 3);
+    out.append(R"(,"label_score":)").append(buf, end);
   }
   out.push_back('}');
 }

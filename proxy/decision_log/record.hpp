@@ -24,14 +24,19 @@ struct Record {
   std::string action;  // forward, nxdomain, nodata, refused, servfail, drop
   std::string upstream;       // forwarded: the server that answered ("" otherwise)
   std::optional<uint8_t> rcode;  // what the client got; none when nothing was sent
+  // Answer-section RR count of the reply sent (none when nothing was sent): tells NODATA from
+  // data, which rcode NOERROR alone cannot (INVESTIGATE.md, "Shared additions").
+  std::optional<uint16_t> ancount;
   uint32_t latency_us = 0;
   std::string devolved_from;         // devolved queries: the earlier name
   std::vector<std::string> dry_run;  // rules that would have acted
+  std::optional<float> label_score;  // set when a `random_label` matcher was evaluated
 };
 
-// The record as one JSON object, without the newline. Field order as in PRODUCT.md; optional
-// fields (upstream, devolved_from, dry_run) are left out when empty; rcode is null when unset,
-// rule is null when empty.
+// The record as one JSON object, without the newline. Field order as in PRODUCT.md, with
+// `ancount` after `rcode` and `label_score` (3 decimals) last; optional fields (upstream,
+// devolved_from, dry_run, label_score) are left out when empty; rcode and ancount are null
+// when unset, rule is null when empty.
 std::string to_json(const Record& r);
 void append_json(const Record& r, std::string& out);
 

@@ -117,12 +117,16 @@ void Pipeline::record(const Query& q, std::span<const uint8_t> reply) {
   if (q.decision.rule) r.rule = q.decision.rule->name;
   r.action = rules::action_name(q.decision.action);
   if (q.upstream) r.upstream = q.upstream->name;
-  if (!reply.empty()) r.rcode = dns::rcode_of(reply);
+  if (!reply.empty()) {
+    r.rcode = dns::rcode_of(reply);
+    if (reply.size() >= dns::kHeaderSize) r.ancount = dns::ancount_of(reply);
+  }
   r.latency_us = uint32_t(std::chrono::duration_cast<std::chrono::microseconds>(
                               std::chrono::steady_clock::now() - q.received)
                               .count());
   r.devolved_from = q.devolved_from;
   for (const auto* d : q.decision.dry_run) r.dry_run.push_back(d->name);
+  if (q.decision.label_score >= 0) r.label_score = float(q.decision.label_score);
   log_->push(std::move(r));
 }
 

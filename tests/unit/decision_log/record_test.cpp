@@ -33,6 +33,7 @@ Record example() {
   r.rule = "devolved";
   r.action = "nxdomain";
   r.rcode = 3;
+  r.ancount = 0;
   r.latency_us = 41;
   r.devolved_from = "dglvrrerxokcxc.example.co.jp";
   r.dry_run = {"probes"};
@@ -43,19 +44,21 @@ TEST(RecordJson, ExampleLineExactly) {
   EXPECT_EQ(to_json(example()),
             R"({"ts":"2026-11-23T07:30:50.123456Z","client":"10.143.100.80","proto":"udp",)"
             R"("id":14830,"qname":"dglvrrerxokcxc.co.jp","qtype":"A","rule":"devolved",)"
-            R"("action":"nxdomain","rcode":"NXDOMAIN","latency_us":41,)"
+            R"("action":"nxdomain","rcode":"NXDOMAIN","ancount":0,"latency_us":41,)"
             R"("devolved_from":"dglvrrerxokcxc.example.co.jp","dry_run":["probes"]})");
 }
 
 TEST(RecordJson, FieldOrderAsInProduct) {
   Record r = example();
   r.upstream = "169.254.169.253:53";
+  r.label_score = 0.5f;
   const auto parsed = nlohmann::ordered_json::parse(to_json(r));
   std::vector<std::string> keys;
   for (const auto& [key, value] : parsed.items()) keys.push_back(key);
   EXPECT_EQ(keys, (std::vector<std::string>{"ts", "client", "proto", "id", "qname", "qtype",
-                                            "rule", "action", "upstream", "rcode", "latency_us",
-                                            "devolved_from", "dry_run"}));
+                                            "rule", "action", "upstream", "rcode", "ancount",
+                                            "latency_us", "devolved_from", "dry_run",
+                                            "label_score"}));
 }
 
 TEST(RecordJson, AppendsWithoutNewline) {
@@ -84,9 +87,9 @@ std::vector<Case> cases() {
       {"Example", example(),
        {{"ts", "2026-11-23T07:30:50.123456Z"}, {"client", "10.143.100.80"}, {"proto", "udp"},
         {"id", 14830}, {"qname", "dglvrrerxokcxc.co.jp"}, {"qtype", "A"}, {"rule", "devolved"},
-        {"action", "nxdomain"}, {"rcode", "NXDOMAIN"}, {"latency_us", 41},
+        {"action", "nxdomain"}, {"rcode", "NXDOMAIN"}, {"ancount", 0}, {"latency_us", 41},
         {"devolved_from", "dglvrrerxokcxc.example.co.jp"}, {"dry_run", {"probes"}}},
-       {"upstream"}},
+       {"upstream", "label_score"}},
       {"ForwardedOverTcp", with([](Record& r) {
          r.proto = Proto::Tcp;
          r.rule = "";
@@ -107,6 +110,22 @@ std::vector<Case> cases() {
          r.rcode.reset();
        }),
        {{"action", "drop"}, {"rcode", nullptr}}, {"upstream"}},
+      {"NothingSentHasNullAncount", with([](Record& r) {
+         r.action = "drop";
+         r.rcode.reset();
+         r.ancount.reset();
+       }),
+       {{"action", "drop"}, {"rcode", nullptr}, {"ancount", nullptr}}, {"upstream"}},
+      {"ForwardedWithData", with([](Record& r) {
+         r.action = "forward";
+         r.rcode = 0;
+         r.ancount = 3;
+       }),
+       {{"action", "forward"}, {"rcode", "NOERROR"}, {"ancount", 3}}, {"upstream"}},
+      {"LabelScoreThreeDecimals", with([](Record& r) { r.label_score = 0.99871f; }),
+       {{"label_score", 0.999}}, {"upstream"}},
+      {"LabelScoreZero", with([](Record& r) { r.label_score = 0.0f; }), {{"label_score", 0.0}},
+       {"upstream"}},
       {"Ipv6Client", with([](Record& r) { r.client = ip("2001:db8::53"); }),
        {{"client", "2001:db8::53"}}, {}},
       {"Ipv4MappedClientIsIpv4", with([](Record& r) { r.client = ip("::ffff:192.0.2.1"); }),
