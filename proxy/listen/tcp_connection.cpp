@@ -51,35 +51,40 @@ bool TcpConnection::accept(uv_loop_t* loop, uv_stream_t* server) {
 }
 
 void TcpConnection::on_data(std::span<const char> data) {
-  in_.insert(in_.end(), data.begin(), data.end());
-  std::size_t used = 0;
+  framing_.append({reinterpret_cast<const uint8_t*>(data.data()), data.size()});
   auto self = shared_from_this();  // the pipeline may answer (and we may close) synchronously
-  while (reading_ && in_.size() - used >= 2) {
-    std::size_t len = dns::read_u16(in_.data() + used);
-    if (len < dns::kHeaderSize) {  // cannot be a DNS message: the stream is out of step
+  bool framed = false;
+  while (reading_ && listener_) {
+    auto message = framing_.next();
+    if (!message) {  // cannot be a DNS message: the stream is out of step
       close();
       return;
     }
-    if (in_.size() - used < 2 + len) break;
+    if (!*message) break;
     auto q = listener_->pipeline_.new_query();
-    q->wire.assign(in_.begin() + long(used) + 2, in_.begin() + long(used + 2 + len));
+    q->wire.assign((*message)->begin(), (*message)->end());
     q->client = client_;
     q->proto = pipeline::Proto::Tcp;
     q->sink = self;
     q->received = std::chrono::steady_clock::now();
     q->received_wall = std::chrono::system_clock::now();
-    used += 2 + len;
     ++pending_;
+    framed = true;
     listener_->pipeline_.on_query(std::move(q));
   }
   if (!listener_) return;  // closed while answering
-  in_.erase(in_.begin(), in_.begin() + long(used));
-  restart_idle_timer();
+  framing_.compact();
+  // Only a whole message is activity: a byte now and then does not keep the connection.
+  if (framed) restart_idle_timer();
 }
 
 void TcpConnection::send(const conf::Endpoint&, std::span<const uint8_t> reply) {
   if (pending_ > 0) --pending_;
   if (!listener_) return;
+  if (uv_stream_get_write_queue_size(stream(tcp_)) > kMaxWriteQueue) {
+    close();  // the client does not read its replies: do not buffer them without bound
+    return;
+  }
   auto* w = new TcpWrite{{}, std::vector<uint8_t>(2 + reply.size())};
   dns::write_u16(w->bytes.data(), uint16_t(reply.size()));
   std::copy(reply.begin(), reply.end(), w->bytes.begin() + 2);

@@ -1,7 +1,11 @@
 #pragma once
-// One client TCP connection (RFC 7766): 2-byte length-prefixed messages, several queries in
-// flight at once and answered as each completes, an idle timeout, and a clean close on a frame
-// too short to be a DNS message.
+// One client TCP connection (RFC 7766): 2-byte length-prefixed messages (tcp_framing.hpp),
+// several queries in flight at once and answered as each completes, an idle timeout, and a
+// clean close on a frame too short to be a DNS message.
+//
+// Abuse bounds: the idle timer restarts only on a complete message or a reply, so a client
+// trickling bytes (slow-loris) is closed after idle_timeout; a client that sends queries but
+// does not read its replies is closed once kMaxWriteQueue bytes of replies wait for it.
 //
 // Ownership: the listener holds the connection in its set; queries in flight hold it too (as
 // their ReplySink), so a reply that arrives after the close finds a live object and is dropped.
@@ -11,6 +15,7 @@
 #include <memory>
 #include <vector>
 
+#include "proxy/listen/tcp_framing.hpp"
 #include "proxy/pipeline/pipeline.hpp"
 #include "proxy/uv/handle.hpp"
 
@@ -21,6 +26,8 @@ class TcpListener;
 class TcpConnection final : public pipeline::ReplySink,
                             public std::enable_shared_from_this<TcpConnection> {
  public:
+  static constexpr std::size_t kMaxWriteQueue = 256 * 1024;
+
   TcpConnection(TcpListener& listener, std::chrono::milliseconds idle_timeout)
       : listener_(&listener), idle_timeout_(idle_timeout) {}
   ~TcpConnection() override;
@@ -43,7 +50,7 @@ class TcpConnection final : public pipeline::ReplySink,
   uv::UvHandle<uv_tcp_t> tcp_;
   uv::UvHandle<uv_timer_t> idle_;
   conf::Endpoint client_;
-  std::vector<uint8_t> in_;  // bytes received and not yet framed
+  TcpFraming framing_;       // bytes received and not yet handled
   std::size_t pending_ = 0;  // queries in the pipeline
   bool reading_ = true;
   bool shutting_down_ = false;
