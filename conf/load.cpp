@@ -5,11 +5,50 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <sstream>
+
+#include <yaml-cpp/eventhandler.h>
 
 #include "conf/load_parts.hpp"
 
 namespace dg::conf {
 namespace {
+
+// Documents are counted with yaml-cpp's event parser, one at a time: YAML::LoadAll never
+// returns on some malformed input (a "," at the top level yields endless empty documents;
+// found by tests/fuzz/conf_load_fuzz.cpp), so it is not used.
+constexpr int kMaxDocuments = 64;
+
+class DocumentProbe final : public YAML::EventHandler {
+ public:
+  bool has_node = false;
+  YAML::Mark first;  // of the first node
+
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark& m, YAML::anchor_t) override { node(m); }
+  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                const std::string&) override {
+    node(m);
+  }
+  void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    node(m);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    node(m);
+  }
+  void OnMapEnd() override {}
+
+ private:
+  void node(const YAML::Mark& m) {
+    if (!has_node) first = m;
+    has_node = true;
+  }
+};
 
 Status read_sections(const YamlMap& top, const LoadOptions& options, Config& config) {
   // Each section reads into its own part of `config`; `listen` comes before `upstreams` (loop
@@ -34,6 +73,32 @@ Status read_sections(const YamlMap& top, const LoadOptions& options, Config& con
   return read_rules(top.get("rules"), config);
 }
 
+// The first document's root; an error for a second document that is not empty (it would be
+// ignored) and for a stream that does not end.
+std::expected<YAML::Node, Error> read_document(std::string_view yaml, const std::string& file) {
+  try {
+    std::istringstream in{std::string(yaml)};
+    YAML::Parser parser(in);
+    bool seen_node = false;
+    for (int documents = 1;; ++documents) {
+      DocumentProbe document;
+      if (!parser.HandleNextDocument(document)) break;
+      if (documents > kMaxDocuments)
+        return std::unexpected(Error{Position{file, 1, 1}, "",
+                                     "invalid YAML: the stream does not end (a stray \",\" at "
+                                     "the top level?)"});
+      if (!document.has_node) continue;
+      if (seen_node)
+        return std::unexpected(Error{position_of(document.first, file), "",
+                                     "only one YAML document is allowed"});
+      seen_node = true;
+    }
+    return YAML::Load(std::string(yaml));
+  } catch (const YAML::Exception& e) {
+    return std::unexpected(Error{position_of(e.mark, file), "", "invalid YAML: " + e.msg});
+  }
+}
+
 }  // namespace
 
 std::string Error::str() const {
@@ -47,23 +112,14 @@ std::string Error::str() const {
 
 std::expected<Config, Error> load_string(std::string_view yaml, const std::string& file,
                                          const LoadOptions& options) {
-  std::vector<YAML::Node> documents;
-  try {
-    documents = YAML::LoadAll(std::string(yaml));
-  } catch (const YAML::Exception& e) {
-    return std::unexpected(Error{position_of(e.mark, file), "", "invalid YAML: " + e.msg});
-  }
-  if (documents.empty() || documents.front().IsNull())
+  // A trailing `---` makes an empty document: harmless. A second real one is an error.
+  auto document = read_document(yaml, file);
+  if (!document) return std::unexpected(document.error());
+  if (document->IsNull())
     return std::unexpected(Error{Position{file, 1, 1}, "", "the configuration is empty"});
-  auto root = YamlValue::root(documents.front(), file);
+  auto root = YamlValue::root(*document, file);
   if (!root.node().IsMap())
     return std::unexpected(root.error("expected a mapping of settings (listen:, upstreams:, …)"));
-  for (std::size_t i = 1; i < documents.size(); ++i) {
-    // A trailing `---` makes an empty document: harmless. A second real one would be ignored.
-    if (!documents[i].IsNull())
-      return std::unexpected(Error{position_of(documents[i].Mark(), file), "",
-                                   "only one YAML document is allowed"});
-  }
   auto top = root.map({"listen", "threads", "clients", "domain", "tcp", "upstreams", "rules",
                        "answers", "decision_log", "metrics"});
   if (!top) return std::unexpected(top.error());

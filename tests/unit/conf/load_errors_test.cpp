@@ -47,6 +47,10 @@ INSTANTIATE_TEST_SUITE_P(
                 "test.yaml:1:1: expected a mapping of settings (listen:, upstreams:, …)"},
         BadCase{"two_documents", "threads: 1\n---\nthreads: 2\n",
                 "test.yaml:3:1: only one YAML document is allowed"},
+        // yaml-cpp's LoadAll never returned on this (endless empty documents): fuzzing found it.
+        BadCase{"stray_comma_top_level", ", a\n",
+                "test.yaml:1:1: invalid YAML: the stream does not end (a stray \",\" at the top "
+                "level?)"},
         BadCase{"unknown_top_key", "threads: 1\nlisten_on: [1.2.3.4]\n",
                 "test.yaml:2:1: listen_on: unknown key (expected one of: listen, threads, "
                 "clients, domain, tcp, upstreams, rules, answers, decision_log, metrics)"},
