@@ -5,8 +5,10 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <expected>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "conf/load.hpp"
@@ -67,12 +69,7 @@ std::expected<std::vector<std::string>, int> inputs(const LogOptions& o) {
 std::expected<std::string, std::string> follow_target(const std::vector<std::string>& files) {
   for (auto it = files.rbegin(); it != files.rend(); ++it) {
     if (*it == "-") return std::unexpected("--follow cannot follow stdin: name the live log");
-    std::FILE* f = std::fopen(it->c_str(), "rb");
-    if (f == nullptr) return *it;  // Follower::start reports why
-    unsigned char magic[2] = {};
-    const bool gzip = std::fread(magic, 1, 2, f) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
-    std::fclose(f);
-    if (!gzip) return *it;
+    if (!dl::is_gzip_file(*it)) return *it;  // or unreadable: Follower::start says why
   }
   return std::unexpected("--follow needs the live log, and every FILE is gzip-compressed");
 }
@@ -86,13 +83,16 @@ std::unique_ptr<dl::Output> make_output(const LogOptions& o) {
 
 int read_files(const std::vector<std::string>& files, dl::Selection& selection) {
   int rc = 0;
-  for (const auto& path : files) {
+  for (const auto& path : files) {  // on an error go on with the others, like cat and grep
     auto reader = dl::Reader::open(path);
-    auto ok = reader ? selection.read(**reader) : std::expected<void, std::string>(
-                                                      std::unexpected(reader.error()));
-    if (!ok) {
+    if (!reader) {
+      error(reader.error());
+      rc = 1;
+      continue;
+    }
+    if (auto ok = selection.read(**reader); !ok) {
       error(ok.error());
-      rc = 1;  // go on with the other files, like cat and grep
+      rc = 1;
     }
   }
   return rc;
@@ -155,10 +155,13 @@ int run_log(const LogOptions& o) {
   }
   auto output = make_output(o);
   dl::Selection selection(*filter, *output, [](std::string_view text) { write_to(stderr, text); });
-  const int rc = o.follow ? follow(target, selection, *output) : read_files(*files, selection);
+  int rc = o.follow ? follow(target, selection, *output) : read_files(*files, selection);
   output->finish();
   selection.finish();
-  std::fflush(stdout);
+  if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+    error("cannot write the output");
+    rc = 1;
+  }
   return rc;
 }
 

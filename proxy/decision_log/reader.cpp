@@ -17,6 +17,16 @@ constexpr unsigned char kGzipMagic[] = {0x1f, 0x8b};  // RFC 1952 section 2.3.1
 
 }  // namespace
 
+bool is_gzip_file(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  unsigned char magic[sizeof kGzipMagic] = {};
+  const bool gzip = ::read(fd, magic, sizeof magic) == static_cast<ssize_t>(sizeof magic) &&
+                    std::memcmp(magic, kGzipMagic, sizeof magic) == 0;
+  ::close(fd);
+  return gzip;
+}
+
 // zlib state for a gzip file; several gzip members one after another (`cat a.gz b.gz`) are
 // read as one stream, as gzip -d does.
 struct Reader::Inflate {

@@ -15,6 +15,9 @@
 
 namespace dg::proxy::decision_log {
 
+// Whether the file starts with the gzip magic bytes; false when it cannot be read.
+bool is_gzip_file(const std::string& path);
+
 class Reader {
  public:
   // A line longer than this is cut here and the rest of it skipped (truncated() says so).

@@ -97,6 +97,17 @@ TEST(ReaderGzipErrors, NameTheFile) {
   EXPECT_TRUE(got[0].starts_with("ERROR: " + path + ": gzip data error: ")) << got[0];
 }
 
+TEST(IsGzipFile, ByContent) {
+  TempDir dir;
+  write_file(dir.file("a.jsonl"), gzip_text("x\n"));
+  write_file(dir.file("b.gz"), "x\n");
+  write_file(dir.file("c"), "\x1f");
+  EXPECT_TRUE(is_gzip_file(dir.file("a.jsonl")));
+  EXPECT_FALSE(is_gzip_file(dir.file("b.gz")));
+  EXPECT_FALSE(is_gzip_file(dir.file("c")));
+  EXPECT_FALSE(is_gzip_file(dir.file("missing")));
+}
+
 TEST(ReaderOpen, MissingFile) {
   TempDir dir;
   const std::string path = dir.file("nope.jsonl");
