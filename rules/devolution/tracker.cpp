@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <array>
 #include <functional>
-#include <list>
+#include <deque>
 #include <mutex>
 #include <unordered_map>
+
+#include <sys/random.h>
 
 #include "rules/name_set.hpp"
 
@@ -49,7 +51,6 @@ class KeyBuilder {
   KeyBuilder(const KeyBuilder&) = delete;  // key_ may point into buf_
   KeyBuilder& operator=(const KeyBuilder&) = delete;
   std::string_view key() const { return key_; }
-  std::size_t hash() const { return std::hash<std::string_view>{}(key_); }
 
  private:
   std::array<char, 320> buf_;
@@ -59,67 +60,96 @@ class KeyBuilder {
 
 }  // namespace
 
-// One shard: entries in insertion order (refresh moves an entry to the back), so the front is
-// both the oldest and the first to expire. The map's keys view the strings held by the list
-// nodes, which never move, so each key is stored once.
+std::array<uint64_t, 2> random_key() {
+  std::array<uint64_t, 2> key{};
+  if (getrandom(key.data(), sizeof key, 0) != sizeof key)
+    key = {uint64_t(Tracker::Clock::now().time_since_epoch().count()), uint64_t(&key)};
+  return key;
+}
+
+// One shard. The table holds, per key, only its keyed 64-bit hash and what is needed to rebuild
+// P.S (P is the asked name minus D; S and D are two indexes): 16 bytes of value, about 80 bytes
+// a key in all. `order` lists (hash, seq) in insertion order, so its front is the oldest entry
+// and the first to expire; a refresh appends a new seq, and the old position goes stale (its
+// seq no longer matches the table) and is skipped when it reaches the front.
 struct Tracker::Shard {
-  struct Entry {
-    std::string key;
-    // P.S is not stored: P is the key's name minus D, and (S, D) are two indexes.
-    uint32_t suffix = 0;  // index into parents_: S
-    uint32_t parent = 0;  // index into parents_[suffix].parents: D
+  struct Slot {
     Clock::time_point ts;
+    uint32_t seq = 0;
+    uint16_t suffix = 0;  // index into parents_: S
+    uint16_t parent = 0;  // index into parents_[suffix].parents: D
   };
-  using List = std::list<Entry>;
+  struct Position {
+    uint64_t hash;
+    uint32_t seq;
+  };
 
   mutable std::mutex mutex;
-  List order;
-  std::unordered_map<std::string_view, List::iterator> index;
+  std::unordered_map<uint64_t, Slot> index;
+  std::deque<Position> order;
+  uint32_t next_seq = 0;
   std::size_t capacity = 0;
   uint64_t evictions = 0;
 
-  void expire(Clock::time_point now, std::chrono::milliseconds window) {
-    while (!order.empty() && now - order.front().ts > window) pop_front();
+  bool live(const Position& p) const {
+    auto it = index.find(p.hash);
+    return it != index.end() && it->second.seq == p.seq;
   }
-  void pop_front() {
-    index.erase(order.front().key);
-    order.pop_front();
+  // Drops stale positions and expired entries from the front.
+  void expire(Clock::time_point now, std::chrono::milliseconds window) {
+    while (!order.empty()) {
+      const Position& p = order.front();
+      auto it = index.find(p.hash);
+      if (it != index.end() && it->second.seq == p.seq) {
+        if (now - it->second.ts <= window) return;
+        index.erase(it);
+      }
+      order.pop_front();
+    }
+  }
+  // Forgets the oldest live entry (the table is full).
+  void evict_oldest() {
+    while (!order.empty()) {
+      const Position p = order.front();
+      order.pop_front();
+      if (live(p)) {
+        index.erase(p.hash);
+        ++evictions;
+        return;
+      }
+    }
   }
 
-  // Caller holds `mutex`. Inserts or refreshes key → (S, D) at `now`.
-  void remember(std::string_view key, uint32_t si, uint32_t pi, Clock::time_point now,
+  // Caller holds `mutex`. Inserts or refreshes hash → (S, D) at `now`.
+  void remember(uint64_t hash, uint16_t si, uint16_t pi, Clock::time_point now,
                 std::chrono::milliseconds window) {
     if (capacity == 0) return;
-    if (auto it = index.find(key); it != index.end()) {
-      auto node = it->second;
-      node->suffix = si;
-      node->parent = pi;
-      node->ts = now;
-      order.splice(order.end(), order, node);
-      return;
-    }
     expire(now, window);
-    if (order.size() >= capacity) {  // full of live entries: the oldest goes
-      pop_front();
-      ++evictions;
+    auto it = index.find(hash);
+    if (it == index.end()) {
+      if (index.size() >= capacity) evict_oldest();
+      it = index.emplace(hash, Slot{}).first;
     }
-    auto& e = order.emplace_back(Entry{std::string(key), si, pi, now});
-    index.emplace(e.key, std::prev(order.end()));
+    it->second = Slot{now, ++next_seq, si, pi};
+    order.push_back({hash, next_seq});
+    // Refreshes leave stale positions behind; keep the list within twice the table.
+    while (order.size() > 2 * capacity) {
+      const Position p = order.front();
+      order.pop_front();
+      if (live(p)) {
+        index.erase(p.hash);
+        ++evictions;
+      }
+    }
   }
 
-  // Caller holds `mutex`.
-  void forget(std::string_view key) {
-    auto it = index.find(key);
-    if (it == index.end()) return;
-    auto node = it->second;
-    index.erase(it);
-    order.erase(node);
-  }
+  // Caller holds `mutex`. Its position goes stale.
+  void forget(uint64_t hash) { index.erase(hash); }
 };
 
 Tracker::Tracker(std::vector<SuffixParents> parents, std::chrono::milliseconds window,
                  std::size_t max_tracked)
-    : parents_(std::move(parents)), window_(window) {
+    : parents_(std::move(parents)), window_(window), hash_(random_key()) {
   for (std::size_t i = 0; i < parents_.size(); ++i) {
     suffixes_.insert(parents_[i].suffix, i);
     for (const auto& d : parents_[i].parents) parent_set_.insert(d);
@@ -144,13 +174,13 @@ void Tracker::observe(const conf::IpAddress& client, std::string_view qname, uin
     const auto& parents = parents_[si].parents;
     for (std::size_t pi = 0; pi < parents.size(); ++pi) {
       KeyBuilder k(client, qtype, p, parents[pi]);
-      Shard& shard = *shards_[k.hash() % shards_.size()];
+      const uint64_t h = hash_(k.key());
+      Shard& shard = *shards_[h % shards_.size()];
       std::lock_guard lock(shard.mutex);
       if (answered_with_data)
-        shard.forget(k.key());  // the client asked P.D on purpose, if it asks
+        shard.forget(h);  // the client asked P.D on purpose, if it asks
       else
-        shard.remember(k.key(), static_cast<uint32_t>(si), static_cast<uint32_t>(pi), now,
-                       window_);
+        shard.remember(h, static_cast<uint16_t>(si), static_cast<uint16_t>(pi), now, window_);
     }
   });
 }
@@ -159,19 +189,24 @@ std::optional<std::string> Tracker::devolved_from(const conf::IpAddress& client,
                                                   std::string_view qname, uint16_t qtype,
                                                   Clock::time_point now) const {
   KeyBuilder k(client, qtype, qname, {});
-  Shard& shard = *shards_[k.hash() % shards_.size()];
+  const uint64_t h = hash_(k.key());
+  Shard& shard = *shards_[h % shards_.size()];
   uint32_t si, pi;
   {
     std::lock_guard lock(shard.mutex);
-    auto it = shard.index.find(k.key());
+    auto it = shard.index.find(h);
     if (it == shard.index.end()) return std::nullopt;
-    const auto& e = *it->second;
+    const auto& e = it->second;
     if (now - e.ts > window_) return std::nullopt;
     si = e.suffix;
     pi = e.parent;
   }
-  // qname is P.D: put S back in place of D.
+  // qname is P.D: put S back in place of D. (A 64-bit hash match on another name is
+  // astronomically unlikely; a name not under D is refused all the same.)
   const auto& d = parents_[si].parents[pi];
+  if (!(d.empty() || (qname.size() > d.size() && qname.ends_with(d) &&
+                      qname[qname.size() - d.size() - 1] == '.')))
+    return std::nullopt;
   const auto& s = parents_[si].suffix;
   std::string_view p = qname.substr(0, qname.size() - d.size() - (d.empty() ? 0 : 1));
   std::string out;
@@ -187,7 +222,7 @@ std::size_t Tracker::size() const {
   std::size_t n = 0;
   for (const auto& shard : shards_) {
     std::lock_guard lock(shard->mutex);
-    n += shard->order.size();
+    n += shard->index.size();
   }
   return n;
 }

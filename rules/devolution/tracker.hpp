@@ -16,6 +16,7 @@
 
 #include "conf/address.hpp"
 #include "rules/devolution/parents.hpp"
+#include "rules/devolution/siphash.hpp"
 #include "rules/name_set.hpp"
 
 namespace dg::rules {
@@ -51,6 +52,7 @@ class Tracker {
   std::chrono::milliseconds window_;
   NameSet suffixes_;    // S → index into parents_
   NameSet parent_set_;  // every D, for under_parent()
+  SipHash hash_;        // keyed per process: the table stores only hashes of its keys
   std::vector<std::unique_ptr<Shard>> shards_;
 };
 
