@@ -219,7 +219,8 @@ void add_log(CLI::App& app, Action& action) {
   cmd->add_flag("--follow", o->follow,
                 "keep printing the lines appended to the live log (the last FILE that is not "
                 "gzip-compressed) after the command starts, across rotation, until Ctrl-C or "
-                "SIGTERM; lines already in the files are not printed "
+                "SIGTERM; lines already in the files are not printed; with --summary the counts "
+                "are printed when it stops "
                 "(e.g. log --follow --devolved -c /etc/devoguard/devoguard.yaml)");
   cmd->footer(
       "Filters combine with AND; the values of a repeated option are alternatives.\n"
