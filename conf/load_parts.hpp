@@ -24,6 +24,7 @@ Status read_tcp(const YamlValue& value, Config& config);
 Status read_answers(const YamlValue& value, Config& config);
 Status read_decision_log(const YamlValue& value, Config& config);
 Status read_metrics(const YamlValue& value, Config& config);
+Status read_user(const YamlValue& value, Config& config);  // the user must exist
 // Needs config.listen (an upstream that is our own listener is refused).
 Status read_upstreams(const YamlValue& value, const LoadOptions& options, Config& config);
 // Needs config.upstreams and config.domain; also adds the rule and group warnings.

@@ -1,4 +1,7 @@
-// The small sections: listen, threads, clients, domain, tcp, answers, decision_log, metrics.
+// The small sections: listen, threads, clients, domain, tcp, answers, decision_log, metrics,
+// user.
+#include <pwd.h>
+
 #include <limits>
 
 #include "conf/load_parts.hpp"
@@ -97,12 +100,48 @@ Status read_threads(const YamlValue& value, Config& config) {
   return {};
 }
 
+namespace {
+
+// `clients.rate_limit: {qps, burst, action}`.
+std::expected<RateLimit, Error> read_rate_limit(const YamlValue& value) {
+  auto map = value.map({"qps", "burst", "action"});
+  if (!map) return std::unexpected(map.error());
+  RateLimit limit;
+  auto qps = map->require("qps");
+  if (!qps) return std::unexpected(qps.error());
+  auto n = qps->integer(1, 1000000);
+  if (!n) return std::unexpected(n.error());
+  limit.qps = static_cast<uint32_t>(*n);
+  limit.burst = limit.qps;  // one second's worth
+  auto burst = [](const YamlValue& v) { return v.integer(1, 1000000); };
+  if (auto s = read_key(*map, "burst", limit.burst, burst); !s) return std::unexpected(s.error());
+  if (auto action = map->get("action")) {
+    auto text = action->string();
+    if (!text) return std::unexpected(text.error());
+    if (*text == "refused")
+      limit.action = RateLimit::Action::Refused;
+    else if (*text == "drop")
+      limit.action = RateLimit::Action::Drop;
+    else
+      return std::unexpected(
+          action->error("unknown action \"" + *text + "\": expected refused or drop"));
+  }
+  return limit;
+}
+
+}  // namespace
+
 Status read_clients(const std::optional<YamlValue>& value, Config& config) {
   std::optional<YamlValue> allow;
   if (value) {
-    auto map = value->map({"allow"});
+    auto map = value->map({"allow", "rate_limit"});
     if (!map) return std::unexpected(map.error());
     allow = map->get("allow");
+    if (auto limit = map->get("rate_limit")) {
+      auto read = read_rate_limit(*limit);
+      if (!read) return std::unexpected(read.error());
+      config.rate_limit = *read;
+    }
   }
   if (!allow) {
     config.allow.clear();
@@ -134,12 +173,28 @@ Status read_domain(const YamlValue& value, Config& config) {
 }
 
 Status read_tcp(const YamlValue& value, Config& config) {
-  auto map = value.map({"idle_timeout", "max_connections"});
+  auto map = value.map({"idle_timeout", "max_connections", "max_connections_per_client"});
   if (!map) return std::unexpected(map.error());
   if (auto s = read_key(*map, "idle_timeout", config.tcp.idle_timeout, &YamlValue::duration); !s)
     return s;
   auto count = [](const YamlValue& v) { return v.integer(1, kIntMax); };
-  return read_key(*map, "max_connections", config.tcp.max_connections, count);
+  if (auto s = read_key(*map, "max_connections", config.tcp.max_connections, count); !s) return s;
+  return read_key(*map, "max_connections_per_client", config.tcp.max_connections_per_client,
+                  count);
+}
+
+Status read_user(const YamlValue& value, Config& config) {
+  auto text = value.string();
+  if (!text) return std::unexpected(text.error());
+  if (text->empty()) return std::unexpected(value.error("empty user name"));
+  // Checked here so that `devoguard check` finds a typo, not the first start as root.
+  struct passwd pw {};
+  struct passwd* found = nullptr;
+  char buf[4096];
+  if (getpwnam_r(text->c_str(), &pw, buf, sizeof buf, &found) != 0 || found == nullptr)
+    return std::unexpected(value.error("no such user \"" + *text + "\""));
+  config.user = *text;
+  return {};
 }
 
 Status read_answers(const YamlValue& value, Config& config) {

@@ -87,7 +87,8 @@ Status read_upstreams(const YamlValue& value, const LoadOptions& options, Config
   auto groups = value.entries();
   if (!groups) return std::unexpected(groups.error());
   for (const auto& [name, where, group_value] : *groups) {
-    auto map = group_value.map({"servers", "timeout", "max_failures", "probe_interval"});
+    auto map = group_value.map(
+        {"servers", "timeout", "max_failures", "probe_interval", "max_outstanding"});
     if (!map) return std::unexpected(map.error());
     UpstreamGroup group;
     group.name = name;
@@ -102,6 +103,9 @@ Status read_upstreams(const YamlValue& value, const LoadOptions& options, Config
     if (auto s = read_key(*map, "max_failures", group.max_failures, failures); !s) return s;
     if (auto s = read_key(*map, "probe_interval", group.probe_interval, &YamlValue::duration);
         !s)
+      return s;
+    auto outstanding = [](const YamlValue& v) { return v.integer(1, 1000000); };
+    if (auto s = read_key(*map, "max_outstanding", group.max_outstanding, outstanding); !s)
       return s;
     config.upstreams.push_back(std::move(group));
   }

@@ -71,6 +71,9 @@ struct UpstreamGroup {
   std::chrono::milliseconds timeout{1500};
   int max_failures = 3;  // consecutive timeouts before a server is marked down
   std::chrono::milliseconds probe_interval{1000};
+  // Queries in flight to the group, all worker threads together; beyond it a query gets
+  // SERVFAIL at once (counted), so a slow or dead group cannot pile up memory.
+  std::size_t max_outstanding = 10000;
   Position where;
 };
 
@@ -84,6 +87,16 @@ struct Domain {
 struct Tcp {
   std::chrono::milliseconds idle_timeout{10000};
   std::size_t max_connections = 1000;
+  std::size_t max_connections_per_client = 64;  // open connections from one client address
+};
+
+// `clients.rate_limit`: a token bucket per client address (qps tokens a second, at most
+// `burst` saved up); a query without a token is answered REFUSED or dropped.
+struct RateLimit {
+  enum class Action { Refused, Drop };
+  uint32_t qps = 0;
+  uint32_t burst = 0;  // the loader sets qps when the key is absent
+  Action action = Action::Refused;
 };
 
 struct Answers {
@@ -105,6 +118,7 @@ struct Config {
   std::vector<Endpoint> listen{Endpoint(*IpAddress::parse("127.0.0.1"), 53)};
   unsigned threads = 0;  // 0: `auto`, one per core
   std::vector<Cidr> allow;
+  std::optional<RateLimit> rate_limit;  // clients.rate_limit; none: no limit
   Domain domain;
   Tcp tcp;
   std::vector<UpstreamGroup> upstreams;  // in file order
@@ -112,6 +126,7 @@ struct Config {
   Answers answers;
   DecisionLog decision_log;
   Metrics metrics;
+  std::string user;  // `run` switches to this user after binding; empty: stays as started
   std::vector<std::string> warnings;  // "FILE:LINE:COL: key: message", for `check` and `run`
 
   const UpstreamGroup* group(std::string_view name) const {

@@ -53,7 +53,7 @@ INSTANTIATE_TEST_SUITE_P(
                 "level?)"},
         BadCase{"unknown_top_key", "threads: 1\nlisten_on: [1.2.3.4]\n",
                 "test.yaml:2:1: listen_on: unknown key (expected one of: listen, threads, "
-                "clients, domain, tcp, upstreams, rules, answers, decision_log, metrics)"},
+                "clients, domain, tcp, upstreams, rules, answers, decision_log, metrics, user)"},
         BadCase{"duplicate_top_key", "threads: 1\nthreads: 2\n",
                 "test.yaml:2:1: threads: duplicate key"},
         BadCase{"complex_key", "? [a, b]\n: 1\n", "test.yaml:1:3: expected a key name"}),
@@ -87,7 +87,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"clients_not_map", "clients: [10.0.0.0/8]\n",
                 "test.yaml:1:10: clients: expected a mapping, got a list"},
         BadCase{"clients_unknown_key", "clients:\n  deny: [10.0.0.0/8]\n",
-                "test.yaml:2:3: clients.deny: unknown key (expected one of: allow)"},
+                "test.yaml:2:3: clients.deny: unknown key (expected one of: allow, rate_limit)"},
         BadCase{"clients_allow_empty", "clients:\n  allow: []\n",
                 "test.yaml:2:10: clients.allow: an empty list refuses every client; list "
                 "networks, or remove the key for the default (private networks and loopback)"},
@@ -136,7 +136,7 @@ INSTANTIATE_TEST_SUITE_P(
                 "test.yaml:1:23: domain.max_tracked: expected an integer, got \"1.5\""},
         BadCase{"tcp_unknown_key", "tcp: {idle: 10s}\n",
                 "test.yaml:1:7: tcp.idle: unknown key (expected one of: idle_timeout, "
-                "max_connections)"},
+                "max_connections, max_connections_per_client)"},
         BadCase{"tcp_idle_no_unit", "tcp: {idle_timeout: 10}\n",
                 "test.yaml:1:21: tcp.idle_timeout: expected a duration with a unit (ms, s, m, "
                 "h), e.g. 1500ms, got \"10\""},
@@ -197,7 +197,7 @@ INSTANTIATE_TEST_SUITE_P(
                 "expected IP, IP:PORT, [IPv6]:PORT or system"},
         BadCase{"unknown_group_key", "upstreams:\n  aws:\n    servers: [10.0.0.1]\n    retries: 2\n",
                 "test.yaml:4:5: upstreams.aws.retries: unknown key (expected one of: servers, "
-                "timeout, max_failures, probe_interval)"},
+                "timeout, max_failures, probe_interval, max_outstanding)"},
         BadCase{"timeout_no_unit",
                 "upstreams:\n  aws:\n    servers: [10.0.0.1]\n    timeout: 1500\n",
                 "test.yaml:4:14: upstreams.aws.timeout: expected a duration with a unit (ms, s, "
