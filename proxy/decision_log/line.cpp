@@ -3,6 +3,7 @@
 // fields come out as views into the line, only strings with escapes are copied.
 #include "proxy/decision_log/line.hpp"
 
+#include <charconv>
 #include <cstdint>
 #include <cstring>
 #include <utility>
@@ -13,12 +14,15 @@ namespace dg::proxy::decision_log {
 namespace {
 
 enum class Key { Ts, Client, Proto, Id, Qname, Qtype, Rule, Action, Upstream, Rcode, LatencyUs,
-                 DevolvedFrom, DryRun, Unknown };
+                 DevolvedFrom, DryRun, Ancount, LabelScore, Unknown };
 
-// Fixed-size compares, which the compiler turns into a load or two.
+// `k` (already known to be as long) is `word`. A loop of constant length is unrolled into a
+// few compares; memcmp of odd sizes would be a library call per key.
 template <std::size_t N>
 bool is(std::string_view k, const char (&word)[N]) {
-  return std::memcmp(k.data(), word, N - 1) == 0;
+  for (std::size_t i = 0; i + 1 < N; ++i)
+    if (k[i] != word[i]) return false;
+  return true;
 }
 
 Key key_of(std::string_view k) {
@@ -42,12 +46,16 @@ Key key_of(std::string_view k) {
       break;
     case 7:
       if (is(k, "dry_run")) return Key::DryRun;
+      if (is(k, "ancount")) return Key::Ancount;
       break;
     case 8:
       if (is(k, "upstream")) return Key::Upstream;
       break;
     case 10:
       if (is(k, "latency_us")) return Key::LatencyUs;
+      break;
+    case 11:
+      if (is(k, "label_score")) return Key::LabelScore;
       break;
     case 13:
       if (is(k, "devolved_from")) return Key::DevolvedFrom;
@@ -94,6 +102,8 @@ class Scanner {
   bool required_string(std::string_view name, std::string_view& out);
   bool string_or_null(std::string_view name, std::optional<std::string_view>& out);
   bool integer(std::string_view name, std::optional<uint64_t>& out);
+  bool integer_or_null(std::string_view name, std::optional<uint64_t>& out);
+  bool fraction(std::string_view name, std::optional<double>& out);
   bool string_array(std::string_view name, std::vector<std::string_view>& out);
   bool skip_value(int depth);
   bool skip_number();
@@ -184,6 +194,8 @@ bool Scanner::field(Key key, std::string_view name, Line& out) {
     case Key::LatencyUs: return integer(name, out.latency_us);
     case Key::DevolvedFrom: return required_string(name, out.devolved_from);
     case Key::DryRun: return string_array(name, out.dry_run);
+    case Key::Ancount: return integer_or_null(name, out.ancount);
+    case Key::LabelScore: return fraction(name, out.label_score);
     case Key::Unknown: return skip_value(0);
   }
   return skip_value(0);
@@ -221,6 +233,24 @@ bool Scanner::integer(std::string_view name, std::optional<uint64_t>& out) {
     return fail_field(name, "leading zero");
   }
   if (at('.') || at('e') || at('E')) return fail_field(name, "expected a whole number");
+  out = v;
+  return true;
+}
+
+bool Scanner::integer_or_null(std::string_view name, std::optional<uint64_t>& out) {
+  if (literal("null")) {
+    out.reset();
+    return true;
+  }
+  return integer(name, out);
+}
+
+// A plain decimal number such as record.cpp writes label_score ("0.998").
+bool Scanner::fraction(std::string_view name, std::optional<double>& out) {
+  double v = 0;
+  auto [end, ec] = std::from_chars(p_, end_, v, std::chars_format::fixed);
+  if (ec != std::errc() || end == p_) return fail_field(name, "expected a number");
+  p_ = end;
   out = v;
   return true;
 }
@@ -344,6 +374,8 @@ std::expected<void, std::string> Line::scan(std::string_view line) {
   rcode.reset();
   latency_us.reset();
   dry_run.clear();
+  ancount.reset();
+  label_score.reset();
   unescaped_.clear();
   if (unescaped_.capacity() < line.size()) unescaped_.reserve(line.size());
   Scanner scanner(line, unescaped_);

@@ -36,6 +36,8 @@ class Line {
   std::optional<uint64_t> latency_us;
   std::string_view devolved_from;  // "" when absent
   std::vector<std::string_view> dry_run;
+  std::optional<uint64_t> ancount;   // null or absent (older logs): unknown
+  std::optional<double> label_score;  // present when a random_label matcher was evaluated
 
  private:
   // Unescaped strings. Reserved to the line's size before a scan: an unescaped string is never

@@ -43,6 +43,16 @@ std::string detail_of(const Line& line) {
     for (auto r : line.dry_run) rules.append(rules.empty() ? "" : ",").append(r);
     part("dry_run=", rules);
   }
+  char num[24];
+  if (line.ancount) {
+    const auto end = std::to_chars(num, num + sizeof num, *line.ancount).ptr;
+    part("ancount=", std::string_view(num, static_cast<std::size_t>(end - num)));
+  }
+  if (line.label_score) {
+    const auto end =
+        std::to_chars(num, num + sizeof num, *line.label_score, std::chars_format::fixed, 3).ptr;
+    part("label_score=", std::string_view(num, static_cast<std::size_t>(end - num)));
+  }
   return d;
 }
 
