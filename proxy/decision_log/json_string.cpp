@@ -1,8 +1,6 @@
 #include "proxy/decision_log/json_string.hpp"
 
-#include <bit>
 #include <cstdint>
-#include <cstring>
 
 namespace dg::proxy::decision_log {
 namespace {
@@ -60,30 +58,6 @@ char short_escape(char e) {
 }
 
 }  // namespace
-
-// Eight bytes at a time (a line is mostly string contents), with the zero-byte test of "Bit
-// Twiddling Hacks": a borrow can only mark bytes above the first true hit, so on a
-// little-endian machine the lowest marked byte is exact.
-const char* json_string_stop(const char* p, const char* end) {
-  constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
-  for (; end - p >= 8; p += 8) {
-    uint64_t w;
-    std::memcpy(&w, p, 8);
-    const uint64_t quote = w ^ (kOnes * '"'), backslash = w ^ (kOnes * '\\');
-    const uint64_t hit = ((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash) |
-                         ((w - kOnes * 0x20) & ~w);
-    if (const uint64_t m = hit & kHigh; m != 0) {
-      if constexpr (std::endian::native == std::endian::little)
-        return p + (std::countr_zero(m) >> 3);
-      break;  // big-endian: the byte loop below finds it
-    }
-  }
-  for (; p < end; ++p) {
-    const auto c = static_cast<unsigned char>(*p);
-    if (c == '"' || c == '\\' || c < 0x20) return p;
-  }
-  return end;
-}
 
 std::expected<const char*, JsonStringError> unescape_json_string(const char* p, const char* end,
                                                                  std::string& out) {
