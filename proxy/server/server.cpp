@@ -36,6 +36,7 @@ class Server {
   void watch_signal(uv::UvHandle<uv_signal_t>& h, int signum);
   void on_signal(int signum);
   metrics::HttpResponse serve_http(std::string_view path) const;
+  void watch_decision_log();
 
   std::string path_;
   conf::LoadOptions options_;
@@ -43,12 +44,14 @@ class Server {
   std::shared_ptr<const pipeline::Plan> plan_;
   std::unique_ptr<decision_log::Writer> log_;
   std::vector<std::unique_ptr<Worker>> workers_;
-  std::atomic<std::size_t> tcp_connections_{0};
+  listen::TcpLimits tcp_limits_;  // open client TCP connections, all workers
   upstream::Prober prober_;
   std::unique_ptr<metrics::HttpServer> http_;
   uint64_t reloads_ = 0;
   uint64_t reload_failures_ = 0;
   uv::UvHandle<uv_signal_t> sighup_, sigterm_, sigint_;
+  uv::UvHandle<uv_timer_t> log_watch_;
+  uint64_t log_dropped_seen_ = 0;
 };
 
 void log_warnings(const conf::Config& c) {
@@ -93,7 +96,7 @@ int Server::run() {
   unsigned threads = plan_->config.threads;
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   for (unsigned i = 0; i < threads; ++i) {
-    auto w = std::make_unique<Worker>(plan_, log_.get(), tcp_connections_);
+    auto w = std::make_unique<Worker>(plan_, log_.get(), tcp_limits_);
     if (auto ok = w->bind(); !ok) {
       spdlog::error("cannot listen on {}", ok.error());
       return 1;
@@ -111,6 +114,7 @@ int Server::run() {
   }
   for (auto& w : workers_) w->start();
   prober_.set_plan(plan_);
+  watch_decision_log();
 
   watch_signal(sighup_, SIGHUP);
   watch_signal(sigterm_, SIGTERM);
@@ -176,14 +180,37 @@ void Server::shutdown(const char* why) {
   sigterm_.close();
   sigint_.close();
   prober_.stop();
+  log_watch_.close();
   if (http_) http_->close();
   for (auto& w : workers_) w->stop();
   // The loop now has nothing left to wait for: run() returns and joins the workers.
 }
 
+// Lost decision-log lines (full queue, full disk) are counted per line and reported here at
+// most once a minute, never per line.
+void Server::watch_decision_log() {
+  if (!log_) return;
+  uv_timer_init(&loop_, log_watch_.get());
+  log_watch_.get()->data = this;
+  uv_timer_start(
+      log_watch_.get(),
+      [](uv_timer_t* t) {
+        auto* self = uv::owner_of<Server>(t);
+        if (!self) return;
+        const auto dropped = self->log_->stats().dropped;
+        if (dropped > self->log_dropped_seen_)
+          spdlog::warn("decision log: {} lines lost in the last minute (queue full or write "
+                       "failed); queries were answered",
+                       dropped - self->log_dropped_seen_);
+        self->log_dropped_seen_ = dropped;
+      },
+      60000, 60000);
+  uv_unref(log_watch_.base());
+}
+
 metrics::HttpResponse Server::serve_http(std::string_view path) const {
   if (path == "/metrics") {
-    metrics::Sources sources{{}, plan_, log_.get(), reloads_, reload_failures_};
+    metrics::Sources sources{{}, plan_, log_.get(), reloads_, reload_failures_, &tcp_limits_};
     for (const auto& w : workers_) sources.workers.push_back(&w->counters());
     return {200, "text/plain; version=0.0.4; charset=utf-8", metrics::render(sources)};
   }
