@@ -44,7 +44,7 @@ class Server {
   std::shared_ptr<const pipeline::Plan> plan_;
   std::unique_ptr<decision_log::Writer> log_;
   std::vector<std::unique_ptr<Worker>> workers_;
-  listen::TcpLimits tcp_limits_;  // open client TCP connections, all workers
+  std::atomic<std::size_t> tcp_connections_{0};
   upstream::Prober prober_;
   std::unique_ptr<metrics::HttpServer> http_;
   uint64_t reloads_ = 0;
@@ -96,7 +96,7 @@ int Server::run() {
   unsigned threads = plan_->config.threads;
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   for (unsigned i = 0; i < threads; ++i) {
-    auto w = std::make_unique<Worker>(plan_, log_.get(), tcp_limits_);
+    auto w = std::make_unique<Worker>(plan_, log_.get(), tcp_connections_);
     if (auto ok = w->bind(); !ok) {
       spdlog::error("cannot listen on {}", ok.error());
       return 1;
@@ -210,7 +210,7 @@ void Server::watch_decision_log() {
 
 metrics::HttpResponse Server::serve_http(std::string_view path) const {
   if (path == "/metrics") {
-    metrics::Sources sources{{}, plan_, log_.get(), reloads_, reload_failures_, &tcp_limits_};
+    metrics::Sources sources{{}, plan_, log_.get(), reloads_, reload_failures_};
     for (const auto& w : workers_) sources.workers.push_back(&w->counters());
     return {200, "text/plain; version=0.0.4; charset=utf-8", metrics::render(sources)};
   }
