@@ -35,6 +35,7 @@ class TcpConnection final : public pipeline::ReplySink,
   // Accepts the pending connection of `server` and starts reading; false when accept failed.
   bool accept(uv_loop_t* loop, uv_stream_t* server);
   void send(const conf::Endpoint& client, std::span<const uint8_t> reply) override;
+  const conf::Endpoint& client() const { return client_; }  // valid once accept() succeeded
   // Drain: read no more queries; close once the pending ones are answered.
   void stop_reading();
   void close_gracefully();  // after the queued replies are written

@@ -10,10 +10,10 @@ namespace dg::proxy::listen {
 
 std::expected<std::unique_ptr<TcpListener>, std::string> TcpListener::open(
     uv_loop_t* loop, const conf::Endpoint& at, pipeline::Pipeline& pipeline,
-    std::atomic<std::size_t>& open_connections) {
+    TcpLimits& limits) {
   auto fd = bind_socket(at, SOCK_STREAM);
   if (!fd) return std::unexpected(fd.error());
-  std::unique_ptr<TcpListener> self(new TcpListener(loop, pipeline, open_connections));
+  std::unique_ptr<TcpListener> self(new TcpListener(loop, pipeline, limits));
   uv_tcp_init(loop, self->handle_.get());
   if (int rc = uv_tcp_open(self->handle_.get(), *fd); rc != 0) {
     ::close(*fd);
@@ -35,22 +35,19 @@ TcpListener::~TcpListener() {
 
 void TcpListener::on_connection() {
   auto* server = reinterpret_cast<uv_stream_t*>(handle_.get());
-  const auto& config = pipeline_.plan().config;
-  auto c = std::make_shared<TcpConnection>(*this, config.tcp.idle_timeout);
-  if (stopping_ || open_.fetch_add(1) >= config.tcp.max_connections) {
-    if (!stopping_) open_.fetch_sub(1);
-    // Over the bound: accept and close at once, so the client is told rather than left hanging.
-    uv::UvHandle<uv_tcp_t> reject;
-    uv_tcp_init(loop_, reject.get());
-    uv_accept(server, reinterpret_cast<uv_stream_t*>(reject.get()));
-    return;
-  }
+  const auto& tcp = pipeline_.plan().config.tcp;
+  auto c = std::make_shared<TcpConnection>(*this, tcp.idle_timeout);
   connections_.emplace(c.get(), c);
-  if (!c->accept(loop_, server)) c->close();
+  // Over a bound the connection is accepted (the client address is known only then) and
+  // closed at once, so the client is told rather than left hanging.
+  if (!c->accept(loop_, server) || stopping_ ||
+      limits_.open(c->client().address(), tcp) != TcpLimits::Verdict::Open)
+    return c->close();
+  admitted_.insert(c.get());
 }
 
 void TcpListener::forget(TcpConnection* c) {
-  open_.fetch_sub(1);
+  if (admitted_.erase(c)) limits_.close(c->client().address());
   connections_.erase(c);  // may destroy *c: the caller returns right after
 }
 

@@ -133,6 +133,19 @@ void state(std::string& out, const Sources& s) {
                  s.reload_failures);
 }
 
+void tcp(std::string& out, const listen::TcpLimits& tcp) {
+  header(out, "devoguard_tcp_connections", "gauge", "Open client TCP connections.");
+  fmt::format_to(std::back_inserter(out), "devoguard_tcp_connections {}\n", tcp.total());
+  header(out, "devoguard_tcp_rejected_total", "counter",
+         "Client TCP connections closed at once: tcp.max_connections or "
+         "tcp.max_connections_per_client reached.");
+  using V = listen::TcpLimits::Verdict;
+  fmt::format_to(std::back_inserter(out),
+                 "devoguard_tcp_rejected_total{{limit=\"max_connections\"}} {}\n"
+                 "devoguard_tcp_rejected_total{{limit=\"max_connections_per_client\"}} {}\n",
+                 tcp.rejected(V::Full), tcp.rejected(V::ClientFull));
+}
+
 }  // namespace
 
 std::string render(const Sources& s) {
@@ -141,6 +154,7 @@ std::string render(const Sources& s) {
   queries(out, s);
   upstreams(out, *s.plan);
   state(out, s);
+  if (s.tcp) tcp(out, *s.tcp);
   return out;
 }
 

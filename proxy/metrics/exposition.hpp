@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "proxy/decision_log/writer.hpp"
+#include "proxy/listen/tcp_limits.hpp"
 #include "proxy/metrics/counters.hpp"
 #include "proxy/pipeline/plan.hpp"
 
@@ -18,6 +19,7 @@ struct Sources {
   const decision_log::Writer* log = nullptr;  // null: no decision log
   uint64_t reloads = 0;
   uint64_t reload_failures = 0;
+  const listen::TcpLimits* tcp = nullptr;  // null: not serving (tests)
 };
 
 std::string render(const Sources& s);

@@ -5,9 +5,9 @@
 namespace dg::proxy::server {
 
 Worker::Worker(std::shared_ptr<const pipeline::Plan> plan, decision_log::Writer* log,
-               std::atomic<std::size_t>& tcp_connections)
+               listen::TcpLimits& tcp_limits)
     : pipeline_((uv_loop_init(&loop_), &loop_), std::move(plan), log, flush_list_),
-      tcp_connections_(tcp_connections) {
+      tcp_limits_(tcp_limits) {
   // Sends queued by I/O callbacks go out after the poll phase (check); those queued by timers
   // and other callbacks before the loop blocks again (prepare).
   uv_check_init(&loop_, flush_after_poll_.get());
@@ -39,7 +39,7 @@ std::expected<void, std::string> Worker::bind() {
     auto u = listen::UdpListener::open({&loop_, pipeline_, queries_, flush_list_}, at);
     if (!u) return std::unexpected(u.error());
     udp_.push_back(std::move(*u));
-    auto t = listen::TcpListener::open(&loop_, at, pipeline_, tcp_connections_);
+    auto t = listen::TcpListener::open(&loop_, at, pipeline_, tcp_limits_);
     if (!t) return std::unexpected(t.error());
     tcp_.push_back(std::move(*t));
   }

@@ -25,7 +25,7 @@ namespace dg::proxy::server {
 class Worker {
  public:
   Worker(std::shared_ptr<const pipeline::Plan> plan, decision_log::Writer* log,
-         std::atomic<std::size_t>& tcp_connections);
+         listen::TcpLimits& tcp_limits);
   ~Worker();
 
   // Binds the listening sockets; call before start(), on any thread.
@@ -48,7 +48,7 @@ class Worker {
   uv::FlushList flush_list_;  // batched sends, flushed once per loop iteration
   listen::RecvBatch queries_{32, 4096};
   pipeline::Pipeline pipeline_;
-  std::atomic<std::size_t>& tcp_connections_;
+  listen::TcpLimits& tcp_limits_;
   std::vector<std::shared_ptr<listen::UdpListener>> udp_;
   std::vector<std::unique_ptr<listen::TcpListener>> tcp_;
   uv::UvHandle<uv_async_t> async_;
