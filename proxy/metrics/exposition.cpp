@@ -133,6 +133,35 @@ void state(std::string& out, const Sources& s) {
                  s.reload_failures);
 }
 
+// The abuse limits: clients.rate_limit and upstreams.NAME.max_outstanding.
+void limits(std::string& out, const pipeline::Plan& plan) {
+  header(out, "devoguard_upstream_outstanding", "gauge",
+         "Queries in flight to the group, all workers together (bounded by max_outstanding).");
+  for (const auto& g : plan.groups)
+    fmt::format_to(std::back_inserter(out), "devoguard_upstream_outstanding{{group=\"{}\"}} {}\n",
+                   esc(g.name), g.load->outstanding.load(std::memory_order_relaxed));
+  header(out, "devoguard_upstream_overflows_total", "counter",
+         "Queries answered SERVFAIL at once because the group had max_outstanding in flight.");
+  for (const auto& g : plan.groups)
+    fmt::format_to(std::back_inserter(out),
+                   "devoguard_upstream_overflows_total{{group=\"{}\"}} {}\n", esc(g.name),
+                   g.load->overflows.load(std::memory_order_relaxed));
+
+  const auto* limiter = plan.rate_limiter.get();
+  header(out, "devoguard_rate_limited_total", "counter",
+         "Queries over clients.rate_limit, by what they got (refused or drop).");
+  for (const char* action : {"refused", "drop"}) {
+    const bool mine = limiter && (limiter->limit().action == conf::RateLimit::Action::Drop) ==
+                                     (std::string_view(action) == "drop");
+    fmt::format_to(std::back_inserter(out), "devoguard_rate_limited_total{{action=\"{}\"}} {}\n",
+                   action, mine ? limiter->limited() : 0);
+  }
+  header(out, "devoguard_rate_limit_clients", "gauge",
+         "Client addresses in the rate-limit table (bounded).");
+  fmt::format_to(std::back_inserter(out), "devoguard_rate_limit_clients {}\n",
+                 limiter ? limiter->clients() : 0);
+}
+
 void tcp(std::string& out, const listen::TcpLimits& tcp) {
   header(out, "devoguard_tcp_connections", "gauge", "Open client TCP connections.");
   fmt::format_to(std::back_inserter(out), "devoguard_tcp_connections {}\n", tcp.total());
@@ -154,6 +183,7 @@ std::string render(const Sources& s) {
   queries(out, s);
   upstreams(out, *s.plan);
   state(out, s);
+  limits(out, *s.plan);
   if (s.tcp) tcp(out, *s.tcp);
   return out;
 }

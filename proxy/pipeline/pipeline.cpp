@@ -5,6 +5,7 @@
 
 #include "proxy/dns/answer.hpp"
 #include "proxy/pipeline/local_answer.hpp"
+#include "proxy/pipeline/rate_limit.hpp"
 
 namespace dg::proxy::pipeline {
 namespace {
@@ -32,6 +33,7 @@ void Pipeline::on_query(QueryPtr q) {
   auto parsed = dns::parse_query(q->wire);
   if (!parsed) return reject(std::move(q), parsed.error());
   q->msg = *parsed;
+  if (auto reply = over_rate_limit(*q, answer_)) return finish(std::move(q), *reply);
 
   if (!client_allowed(q->plan->config, q->client.address())) {
     dns::AnswerSpec spec{.rcode = dns::kRefused,

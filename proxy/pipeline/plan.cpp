@@ -14,6 +14,24 @@ std::shared_ptr<upstream::ServerState> find_server(const Plan* previous, const c
   return nullptr;
 }
 
+std::shared_ptr<upstream::GroupLoad> find_load(const Plan* previous, const std::string& group) {
+  if (previous)
+    for (const auto& g : previous->groups)
+      if (g.name == group) return g.load;
+  return std::make_shared<upstream::GroupLoad>();
+}
+
+// The buckets survive a reload that keeps the same limit; a new limit starts afresh.
+std::shared_ptr<RateLimiter> make_rate_limiter(const conf::Config& config, const Plan* previous) {
+  if (!config.rate_limit) return nullptr;
+  const auto& limit = *config.rate_limit;
+  const auto* old = previous ? previous->rate_limiter.get() : nullptr;
+  if (old && old->limit().qps == limit.qps && old->limit().burst == limit.burst &&
+      old->limit().action == limit.action)
+    return previous->rate_limiter;
+  return std::make_shared<RateLimiter>(limit, old ? old->limited() : 0);
+}
+
 bool same_domain(const conf::Domain& a, const conf::Domain& b) {
   return a.suffixes == b.suffixes && a.devolution_level == b.devolution_level &&
          a.correlation_window == b.correlation_window && a.max_tracked == b.max_tracked;
@@ -31,6 +49,8 @@ std::expected<std::shared_ptr<const Plan>, conf::Error> Plan::build(conf::Config
   plan->generation = ++generations;
   for (const auto& g : config.upstreams) {
     GroupPlan gp{g.name, {}, g.timeout, g.max_failures, g.probe_interval};
+    gp.max_outstanding = g.max_outstanding;
+    gp.load = find_load(previous, g.name);
     for (const auto& e : g.servers) {
       auto s = find_server(previous, e);
       gp.servers.push_back(s ? s : std::make_shared<upstream::ServerState>(e));
@@ -50,6 +70,7 @@ std::expected<std::shared_ptr<const Plan>, conf::Error> Plan::build(conf::Config
           d.max_tracked);
     }
   }
+  plan->rate_limiter = make_rate_limiter(config, previous);
   plan->rules = std::move(*rules);
   plan->config = std::move(config);
   return plan;

@@ -11,6 +11,8 @@
 
 #include "conf/load.hpp"
 #include "conf/model.hpp"
+#include "proxy/pipeline/rate_limit.hpp"
+#include "proxy/upstream/group_load.hpp"
 #include "proxy/upstream/server_state.hpp"
 #include "rules/devolution/tracker.hpp"
 #include "rules/rule_set.hpp"
@@ -24,6 +26,8 @@ struct GroupPlan {
   int max_failures;
   std::chrono::milliseconds probe_interval;
   bool used = false;  // some rule forwards to it
+  std::size_t max_outstanding = 0;
+  std::shared_ptr<upstream::GroupLoad> load{};  // never null; kept across reloads by name
 };
 
 struct Plan {
@@ -32,8 +36,10 @@ struct Plan {
   rules::RuleSet rules;
   std::vector<GroupPlan> groups;            // same order as config.upstreams
   std::shared_ptr<rules::Tracker> tracker;  // null without domain.suffixes
+  std::shared_ptr<RateLimiter> rate_limiter;  // null without clients.rate_limit
 
-  // Compiles `config`; `previous` (may be null) donates server health and the tracker.
+  // Compiles `config`; `previous` (may be null) donates server health, group loads, the
+  // tracker and the rate limiter.
   static std::expected<std::shared_ptr<const Plan>, conf::Error> build(
       conf::Config config, const Plan* previous);
 

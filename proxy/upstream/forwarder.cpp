@@ -21,6 +21,9 @@ void Forwarder::close() {
 }
 
 void Forwarder::send(pipeline::QueryPtr q) {
+  // upstreams.NAME.max_outstanding: a slot from here until answered() or the last failure.
+  const auto& group = q->plan->groups[q->decision.group];
+  if (!group.load->try_acquire(group.max_outstanding)) return finisher_.fail_upstream(std::move(q));
   ++in_flight_;
   try_from(std::move(q), 0);
 }
@@ -37,6 +40,7 @@ void Forwarder::try_from(pipeline::QueryPtr q, std::size_t first) {
     return;
   }
   --in_flight_;
+  group.load->release();
   finisher_.fail_upstream(std::move(q));
 }
 
@@ -112,6 +116,7 @@ void Forwarder::answered(pipeline::QueryPtr q, std::size_t server_index, std::sp
   if (server.record_success()) spdlog::info("upstream {} is up again", server.name);
   q->upstream = &server;
   --in_flight_;
+  q->plan->groups[q->decision.group].load->release();
   finisher_.finish(std::move(q), reply);
 }
 
