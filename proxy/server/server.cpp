@@ -14,6 +14,8 @@
 #include "proxy/metrics/exposition.hpp"
 #include "proxy/metrics/http_server.hpp"
 #include "proxy/pipeline/plan.hpp"
+#include "proxy/server/notify.hpp"
+#include "proxy/server/privilege.hpp"
 #include "proxy/server/worker.hpp"
 #include "proxy/upstream/prober.hpp"
 #include "proxy/uv/handle.hpp"
@@ -44,12 +46,13 @@ class Server {
   std::shared_ptr<const pipeline::Plan> plan_;
   std::unique_ptr<decision_log::Writer> log_;
   std::vector<std::unique_ptr<Worker>> workers_;
-  std::atomic<std::size_t> tcp_connections_{0};
+  listen::TcpLimits tcp_limits_;  // open client TCP connections, all workers
   upstream::Prober prober_;
   std::unique_ptr<metrics::HttpServer> http_;
   uint64_t reloads_ = 0;
   uint64_t reload_failures_ = 0;
   uv::UvHandle<uv_signal_t> sighup_, sigterm_, sigint_;
+  Notifier notify_;  // systemd readiness ($NOTIFY_SOCKET)
   uv::UvHandle<uv_timer_t> log_watch_;
   uint64_t log_dropped_seen_ = 0;
 };
@@ -96,7 +99,7 @@ int Server::run() {
   unsigned threads = plan_->config.threads;
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   for (unsigned i = 0; i < threads; ++i) {
-    auto w = std::make_unique<Worker>(plan_, log_.get(), tcp_connections_);
+    auto w = std::make_unique<Worker>(plan_, log_.get(), tcp_limits_);
     if (auto ok = w->bind(); !ok) {
       spdlog::error("cannot listen on {}", ok.error());
       return 1;
@@ -112,6 +115,16 @@ int Server::run() {
     }
     http_ = std::move(*h);
   }
+  // Every socket is bound: root (or CAP_NET_BIND_SERVICE) is not needed any more.
+  if (const auto& user = plan_->config.user; !user.empty()) {
+    auto account = find_account(user);
+    if (account) hand_over(dl.path, *account);
+    auto switched = account ? become(*account) : std::unexpected(account.error());
+    if (!switched) {
+      spdlog::error("{}", switched.error());
+      return 1;
+    }
+  }
   for (auto& w : workers_) w->start();
   prober_.set_plan(plan_);
   watch_decision_log();
@@ -121,8 +134,10 @@ int Server::run() {
   watch_signal(sigint_, SIGINT);
   std::string listen;
   for (const auto& e : plan_->config.listen) listen += (listen.empty() ? "" : ", ") + e.str();
-  spdlog::info("devoguard serving on {} (udp+tcp) with {} worker thread{}", listen, threads,
-               threads == 1 ? "" : "s");
+  spdlog::info("devoguard serving on {} (udp+tcp) with {} worker thread{}{}", listen, threads,
+               threads == 1 ? "" : "s",
+               plan_->config.user.empty() ? "" : " as user " + plan_->config.user);
+  notify_.ready("serving on " + listen);
 
   uv_run(&loop_, UV_RUN_DEFAULT);
 
@@ -151,6 +166,12 @@ void Server::on_signal(int signum) {
 }
 
 void Server::reload() {
+  notify_.reloading();
+  // Whether the new configuration is taken or rejected, the server serves on.
+  struct ReadyAgain {
+    Notifier& notify;
+    ~ReadyAgain() { notify.ready("serving"); }
+  } ready_again{notify_};
   if (log_) log_->reopen();
   auto config = conf::load_file(path_, options_);
   if (!config) {
@@ -158,8 +179,9 @@ void Server::reload() {
     ++reload_failures_;
     return;
   }
-  if (config->listen != plan_->config.listen || config->threads != plan_->config.threads)
-    spdlog::warn("reload: listen and threads changes take effect after a restart");
+  if (config->listen != plan_->config.listen || config->threads != plan_->config.threads ||
+      config->user != plan_->config.user)
+    spdlog::warn("reload: listen, threads and user changes take effect after a restart");
   log_warnings(*config);
   auto plan = pipeline::Plan::build(std::move(*config), plan_.get());
   if (!plan) {
@@ -176,6 +198,7 @@ void Server::reload() {
 
 void Server::shutdown(const char* why) {
   spdlog::info("{}: draining queries in flight", why);
+  notify_.stopping();
   sighup_.close();
   sigterm_.close();
   sigint_.close();
@@ -210,7 +233,7 @@ void Server::watch_decision_log() {
 
 metrics::HttpResponse Server::serve_http(std::string_view path) const {
   if (path == "/metrics") {
-    metrics::Sources sources{{}, plan_, log_.get(), reloads_, reload_failures_};
+    metrics::Sources sources{{}, plan_, log_.get(), reloads_, reload_failures_, &tcp_limits_};
     for (const auto& w : workers_) sources.workers.push_back(&w->counters());
     return {200, "text/plain; version=0.0.4; charset=utf-8", metrics::render(sources)};
   }
