@@ -35,6 +35,11 @@ void print_plan(const pipeline::Plan& plan, std::ostream& out) {
       << "\n";
   out << "clients.allow: " << join(c.allow, [](const conf::Cidr& x) { return x.str(); })
       << " (others get REFUSED)\n";
+  if (const auto& r = c.rate_limit)
+    out << fmt::format("clients.rate_limit: {} qps per client, burst {}, then {}\n", r->qps,
+                       r->burst, r->action == conf::RateLimit::Action::Drop ? "drop" : "refused");
+  else
+    out << "clients.rate_limit: off\n";
 
   out << "domain:\n";
   if (c.domain.suffixes.empty()) out << "  suffixes: none (no query is devolved)\n";
@@ -48,16 +53,18 @@ void print_plan(const pipeline::Plan& plan, std::ostream& out) {
   out << fmt::format("  devolution_level: {}, correlation_window: {}, max_tracked: {}\n",
                      c.domain.devolution_level, conf::format_duration(c.domain.correlation_window),
                      c.domain.max_tracked);
-  out << fmt::format("tcp: idle_timeout {}, max_connections {}\n",
-                     conf::format_duration(c.tcp.idle_timeout), c.tcp.max_connections);
+  out << fmt::format("tcp: idle_timeout {}, max_connections {}, max_connections_per_client {}\n",
+                     conf::format_duration(c.tcp.idle_timeout), c.tcp.max_connections,
+                     c.tcp.max_connections_per_client);
 
   out << "upstreams:\n";
   for (const auto& g : c.upstreams) {
-    out << fmt::format("  {}{}: {} (timeout {}, max_failures {}, probe_interval {}){}\n", g.name,
-                       g.from_system ? " (system resolvers)" : "",
+    out << fmt::format("  {}{}: {} (timeout {}, max_failures {}, probe_interval {}, "
+                       "max_outstanding {}){}\n",
+                       g.name, g.from_system ? " (system resolvers)" : "",
                        join(g.servers, [](const conf::Endpoint& e) { return e.str(); }),
                        conf::format_duration(g.timeout), g.max_failures,
-                       conf::format_duration(g.probe_interval),
+                       conf::format_duration(g.probe_interval), g.max_outstanding,
                        plan.groups[&g - c.upstreams.data()].used ? "" : " [unused]");
   }
   out << "rules (first match wins):\n";
@@ -70,6 +77,7 @@ void print_plan(const pipeline::Plan& plan, std::ostream& out) {
     out << fmt::format("decision_log: {} (max_size {}, keep {})\n", c.decision_log.path,
                        size_text(c.decision_log.max_size), c.decision_log.keep);
   out << "metrics: " << (c.metrics.listen ? c.metrics.listen->str() : std::string("off")) << "\n";
+  out << "user: " << (c.user.empty() ? std::string("(stays as started)") : c.user) << "\n";
 }
 
 // A rule that answers devolved queries locally (not a dry run): then devolved names under a
