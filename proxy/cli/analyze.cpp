@@ -16,7 +16,8 @@ void add_analyze(CLI::App& app, Action& action) {
   cmd->add_option("--format", o->format, "auto|windows-debug|route53|devoguard (default auto)");
   cmd->add_option("-c,--config", o->config,
                   "take domain.suffixes, devolution_level and correlation_window from it");
-  cmd->add_option("--suffix", o->suffixes, "AD suffix (repeatable); turns auto-detection off");
+  cmd->add_option("--suffix", o->suffixes, "AD suffix (repeatable); turns auto-detection off")
+      ->allow_extra_args(false);
   cmd->add_option("--devolution-level", o->devolution_level, "default 2 (Windows default)");
   cmd->add_option("--window", o->window, "max gap between the two queries of a pair (default 30s)");
   cmd->add_option("--tz", o->tz,
@@ -26,10 +27,12 @@ void add_analyze(CLI::App& app, Action& action) {
                "read debug-log names by their parentheses when a (len) count is wrong "
                "(hand-edited excerpts); counted on stderr");
   cmd->add_option("--aws-resolver", o->aws_resolvers,
-                  "repeatable; adds to 169.254.169.253, fd00:ec2::253 and the VPC+2 heuristic");
+                  "repeatable; adds to 169.254.169.253, fd00:ec2::253 and the VPC+2 heuristic")
+      ->allow_extra_args(false);
   cmd->add_option("--since", o->since, "RFC 3339 time or a duration back from now");
   cmd->add_option("--until", o->until, "RFC 3339 time or a duration back from now");
-  cmd->add_option("--client", o->clients, "only these clients (CIDR, repeatable)");
+  cmd->add_option("--client", o->clients, "only these clients (CIDR, repeatable)")
+      ->allow_extra_args(false);
   cmd->add_option("--min-score", o->min_score, "random-label threshold for probes (default 0.90)");
   cmd->add_option("--top", o->top, "rows per table section (default 20, 0 = all)");
   cmd->add_flag("--json", o->json, "one JSON document instead of tables");
