@@ -12,6 +12,8 @@ int main(int argc, char** argv) {
   dg::proxy::cli::add_run(app, action);
   dg::proxy::cli::add_check(app, action);
   dg::proxy::cli::add_log(app, action);
+  dg::proxy::cli::add_analyze(app, action);
+  dg::proxy::cli::add_explain(app, action);
   dg::proxy::cli::add_version(app, action);
   try {
     app.parse(argc, argv);

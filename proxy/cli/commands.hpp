@@ -13,6 +13,8 @@ using Action = std::function<int()>;
 void add_run(CLI::App& app, Action& action);
 void add_check(CLI::App& app, Action& action);
 void add_log(CLI::App& app, Action& action);
+void add_analyze(CLI::App& app, Action& action);
+void add_explain(CLI::App& app, Action& action);
 void add_version(CLI::App& app, Action& action);
 
 }  // namespace dg::proxy::cli
