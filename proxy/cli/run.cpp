@@ -1,3 +1,4 @@
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <cstdlib>
@@ -23,6 +24,8 @@ void add_run(CLI::App& app, Action& action) {
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
   cmd->callback([&action, path, level] {
     action = [path, level] {
+      // The contract: `run` logs to stderr (spdlog's default logger writes to stdout).
+      spdlog::set_default_logger(spdlog::stderr_color_mt("devoguard"));
       spdlog::set_level(spdlog::level::from_str(*level));
       spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
       return server::run(*path, load_options());

@@ -18,6 +18,28 @@ SOURCE_DIR = os.environ.get("DEVOGUARD_SOURCE_DIR") or os.path.abspath(
     os.path.join(HERE, "..", "..", ".."))
 BINARY = os.environ.get("DEVOGUARD_BIN") or os.path.join(SOURCE_DIR, "build", "devoguard")
 
+
+
+def _sanitized(path):
+    """Whether the binary under test is built with AddressSanitizer (DEVOGUARD_SANITIZE=ON):
+    its allocator keeps freed memory in quarantine and pads every block, so memory budgets
+    are larger and the process is slower."""
+    try:
+        with open(path, "rb") as f:
+            return b"__asan_init" in f.read()
+    except OSError:
+        return False
+
+
+SANITIZED = _sanitized(BINARY)
+
+
+def memory_budget_kb(mib):
+    """A bound on RSS growth of `mib` MiB for the normal build; four times that under ASan
+    (quarantine, redzones and shadow memory grow with the traffic, then stop)."""
+    return mib * 1024 * (4 if SANITIZED else 1)
+
+
 # Readiness probe: an opcode STATUS query is answered (NOTIMP) without rules or upstreams, so
 # it works whatever the test configured. Decision-log lines for it are filtered out.
 READY_NAME = "ready.devoguard.test"
@@ -50,7 +72,8 @@ class Devoguard:
     `ipv6`). `config` is a dict dumped as YAML; `listen`, `threads`, `clients` and
     `decision_log` get test defaults unless given."""
 
-    def __init__(self, workdir, config, ipv6=False, env=None, probe_source="127.0.0.1"):
+    def __init__(self, workdir, config, ipv6=False, env=None, probe_source="127.0.0.1",
+                 wrapper=()):
         import yaml  # python3-yaml; imported here so one-shot commands don't need it
         self._yaml = yaml
         self.dir = str(workdir)
@@ -66,13 +89,14 @@ class Devoguard:
         self.env = dict(os.environ)
         self.env.update(env or {})
         self.probe_source = probe_source  # readiness probes come from here (ACL tests)
+        self.wrapper = list(wrapper)  # a command that runs devoguard (setpriv …), or none
         self.proc = None
         self._stderr = None
 
     def start(self, timeout=10.0):
         """Starts `devoguard run` and waits until it answers a probe."""
         self._stderr = open(self.stderr_path, "w")
-        self.proc = subprocess.Popen([BINARY, "run", "-c", self.config_path],
+        self.proc = subprocess.Popen([*self.wrapper, BINARY, "run", "-c", self.config_path],
                                      stdout=self._stderr, stderr=self._stderr, env=self.env)
         try:
             wait_for(self._ready, timeout=timeout, message="devoguard to answer a query")
@@ -117,6 +141,17 @@ class Devoguard:
 
     def alive(self):
         return self.proc.poll() is None
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+    def rss_kb(self):
+        from .load import rss_kb
+        return rss_kb(self.proc.pid)
+
+    def open_fds(self):
+        return len(os.listdir(f"/proc/{self.proc.pid}/fd"))
 
     def sighup(self):
         self.proc.send_signal(signal.SIGHUP)

@@ -11,6 +11,12 @@ Modes (attribute `mode`, read when each query arrives):
   truncate      UDP: TC=1 and no answer; TCP: the full answer
   nxdomain      NXDOMAIN, no answer
   tcp_reset     TCP: the connection is reset (SO_LINGER 0) when a query arrives; UDP: normal
+  tcp_flaky     TCP: each connection answers `flaky_after` queries, then is reset at the next
+                one (with queries of the client perhaps still in flight); UDP: normal
+  malformed     replies with the query's ID that are not valid answers (cut short in the
+                header or the question, a name running past the end, a compression loop in
+                the question, QR=0, no question), then the right reply
+  garbage       only the malformed replies of `malformed`, never the right one
 `qname_delay` ({"slow.example.com": ms}) delays answers for single names in any answering mode.
 Each query is answered on its own thread, so a delayed answer never holds back another one.
 Every query received is recorded (see `Received`)."""
@@ -31,7 +37,8 @@ import dns.rrset
 from .wait import wait_for
 
 POISON_IP = "203.0.113.66"
-MODES = {"normal", "silent", "delay", "spoofed", "wrong_source", "truncate", "nxdomain", "tcp_reset"}
+MODES = {"normal", "silent", "delay", "spoofed", "wrong_source", "truncate", "nxdomain", "tcp_reset",
+         "tcp_flaky", "malformed", "garbage"}
 
 
 @dataclasses.dataclass
@@ -69,6 +76,7 @@ class FaultUpstream:
         self.answer_ip = answer_ip
         self.mode = mode
         self.delay_ms = 0
+        self.flaky_after = 3
         self.qname_delay = {}
         self._lock = threading.Lock()
         self._received = []
@@ -152,11 +160,24 @@ class FaultUpstream:
             resp.flags |= dns.flags.TC
         return resp
 
+    def _malformed(self, query):
+        """Replies carrying the query's ID that no resolver may accept (raw bytes)."""
+        good = self._answer(query).to_wire()
+        header = good[:12]
+        no_question = header[:4] + b"\x00\x00" + header[6:]
+        qr_clear = good[:2] + bytes([good[2] & 0x7F]) + good[3:]
+        loop = header[:4] + b"\x00\x01" + b"\x00" * 6 + b"\xc0\x0c\x00\x01\x00\x01"
+        overrun = header[:4] + b"\x00\x01" + b"\x00" * 6 + b"\x3fabc"
+        return [good[:7], good[:14], no_question, qr_clear, loop, overrun]
+
     def _replies(self, transport, query):
         """The messages to send, in order, for one query in the current mode (None: none)."""
         mode = self.mode
         if mode == "silent" or (mode == "wrong_source" and transport == "tcp"):
             return []
+        if mode in ("malformed", "garbage"):
+            bad = self._malformed(query)
+            return bad if mode == "garbage" else bad + [self._answer(query)]
         if mode == "nxdomain":
             return [self._answer(query, dns.rcode.NXDOMAIN)]
         if mode == "truncate" and transport == "udp":
@@ -197,6 +218,9 @@ class FaultUpstream:
             if not query.question:
                 continue
             rec = self._record("udp", query, source)
+            if self.mode != "delay" and not self.qname_delay.get(rec.qname):
+                self._udp_reply(query, rec, source)  # no delay: no thread needed
+                continue
             threading.Thread(target=self._udp_reply, args=(query, rec, source),
                              daemon=True).start()
 
@@ -213,7 +237,7 @@ class FaultUpstream:
                     other.sendto(replies[0].to_wire(), source)
                 return
             for r in replies:
-                self._udp.sendto(r.to_wire(), source)
+                self._udp.sendto(r if isinstance(r, bytes) else r.to_wire(), source)
         except OSError:
             pass
 
@@ -231,6 +255,7 @@ class FaultUpstream:
 
     def _tcp_conn(self, conn, source):
         write_lock = threading.Lock()
+        answered = 0
         try:
             while not self._stop.is_set():
                 head = _recv_exact(conn, 2)
@@ -246,10 +271,12 @@ class FaultUpstream:
                 if not query.question:
                     continue
                 rec = self._record("tcp", query, source)
-                if self.mode == "tcp_reset":
+                if self.mode == "tcp_reset" or (self.mode == "tcp_flaky" and
+                                                answered >= self.flaky_after):
                     conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
                     conn.close()
                     return
+                answered += 1
                 threading.Thread(target=self._tcp_reply, args=(conn, write_lock, query, rec),
                                  daemon=True).start()
         except OSError:
@@ -263,6 +290,6 @@ class FaultUpstream:
         try:
             with write_lock:
                 for r in replies:
-                    conn.sendall(_frame(r.to_wire()))
+                    conn.sendall(_frame(r if isinstance(r, bytes) else r.to_wire()))
         except OSError:
             pass
