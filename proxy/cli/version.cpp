@@ -11,6 +11,7 @@
 #include "conf/ldns.hpp"
 #include "proxy/cli/commands.hpp"
 #include "proxy/version.hpp"
+#include "rules/random_label/model.hpp"
 
 namespace dg::proxy::cli {
 
@@ -25,7 +26,8 @@ void add_version(CLI::App& app, Action& action) {
                 << fmt::format("spdlog {}.{}.{}\n", SPDLOG_VER_MAJOR, SPDLOG_VER_MINOR,
                                SPDLOG_VER_PATCH)
                 << "libpsl " << psl_get_version() << "\n"
-                << "zlib " << zlibVersion() << "\n";
+                << "zlib " << zlibVersion() << "\n"
+                << "label model " << rules::random_label::model_id() << "\n";
       return 0;
     };
   });

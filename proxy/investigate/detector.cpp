@@ -84,7 +84,7 @@ void Detector::note_probe(const Event& e, double score) {
 }
 
 bool Detector::keep_name(std::string_view qname, bool probe) const {
-  if (probe || candidate_names_.contains(std::string(qname))) return true;
+  if (probe || candidate_names_.contains(qname)) return true;
   if (!options_.suffixes.empty()) {
     for (const auto& s : options_.suffixes)
       if (in_zone(qname, s)) return true;
@@ -108,9 +108,9 @@ void Detector::note_reached(const Event& e, bool probe) {
   ++r.count;
   if (e.ts < r.first_ts) r.first_ts = e.ts;
   if (e.ts > r.last_ts) r.last_ts = e.ts;
-  if (r.clients.size() < kMaxClientsPerName || r.clients.contains(e.client))
+  if (r.clients.size() < kMaxClientsPerName)
     r.clients.insert(e.client);
-  else
+  else if (!r.clients.contains(e.client))
     ++r.more_clients;
   r.probe = r.probe || probe;
 }

@@ -76,7 +76,13 @@ class Detector : public EventSink {
   const std::vector<Probe>& probes() const { return probes_; }
   // Distinct probe labels per burst.
   const std::vector<std::size_t>& bursts() const { return bursts_; }
-  const std::map<std::string, Reached>& reached() const { return reached_; }
+  // Transparent hashing: lookups by string_view, no std::string per event.
+  struct NameHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  using ReachedMap = std::unordered_map<std::string, Reached, NameHash, std::equal_to<>>;
+  const ReachedMap& reached() const { return reached_; }
   // SRV-revealed suffix → distinct SRV names seen for it.
   const std::map<std::string, std::set<std::string>>& srv_suffixes() const { return srv_; }
   uint64_t dropped_names() const { return dropped_names_; }
@@ -106,7 +112,7 @@ class Detector : public EventSink {
   std::deque<Expiry> expiry_;
   std::string key_;
   std::vector<Candidate> candidates_;
-  std::set<std::string> candidate_names_;  // every N2, for the reached-AWS kinds
+  std::set<std::string, std::less<>> candidate_names_;  // every N2, for the reached-AWS kinds
   std::set<std::string> chain_heads_;      // client|qtype|N2 of every candidate
   std::vector<Probe> probes_;
   std::vector<std::size_t> bursts_;
@@ -118,7 +124,7 @@ class Detector : public EventSink {
     std::set<std::string> labels;
   };
   std::unordered_map<std::string, Burst> last_burst_;
-  std::map<std::string, Reached> reached_;
+  ReachedMap reached_;
   std::map<std::string, std::set<std::string>> srv_;
   uint64_t dropped_names_ = 0;
 };

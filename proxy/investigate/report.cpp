@@ -116,8 +116,9 @@ Report build_report(const Detector& d, const SuffixSource& suffixes, std::vector
                                    std::vector<std::string>(info.clients.begin(), info.clients.end()),
                                    info.first_ts, info.last_ts});
   }
-  std::stable_sort(r.reached.begin(), r.reached.end(),
-                   [](const auto& a, const auto& b) { return a.count > b.count; });
+  std::sort(r.reached.begin(), r.reached.end(), [](const auto& a, const auto& b) {
+    return a.count != b.count ? a.count > b.count : a.qname < b.qname;
+  });
 
   if (d.dropped_names() > 0)
     r.notes.push_back(std::to_string(d.dropped_names()) +

@@ -26,11 +26,11 @@ void make_question(std::string& key, std::string_view qname, std::string_view qt
 
 // Pops done or forgotten queries off the front of an index list; returns the first live one.
 template <class At>
-uint64_t* first_live(std::deque<uint64_t>& list, At at) {
+uint64_t* first_live(std::vector<uint64_t>& list, At at) {
   while (!list.empty()) {
     auto* q = at(list.front());
     if (q && !q->done) return &list.front();
-    list.pop_front();
+    list.erase(list.begin());
   }
   return nullptr;
 }
@@ -79,7 +79,7 @@ void WindowsEvents::answer(const Packet& p) {
   auto at_fn = [this](uint64_t s) { return at(s); };
   if (uint64_t* seq = first_live(it->second, at_fn)) {
     Open& q = *at(*seq);
-    it->second.pop_front();
+    it->second.erase(it->second.begin());
     q.event.rcode.emplace(p.rcode);
     // The debug log has no answer count: only a non-NOERROR rcode says "no data" for sure.
     if (p.rcode != "NOERROR") q.event.with_data = false;
@@ -111,13 +111,14 @@ void WindowsEvents::expire(Micros now) {
     ++base_;
   }
   // Index lists lose their expired heads lazily; drop emptied lists now and then.
-  if (by_key_.size() > 4 * open_.size() + 1024) {
+  // by_question_ is popped only when forwards arrive, so both are bounded here.
+  if (by_key_.size() + by_question_.size() > 4 * open_.size() + 1024) {
     prune(by_key_);
     prune(by_question_);
   }
 }
 
-void WindowsEvents::prune(std::unordered_map<std::string, std::deque<uint64_t>>& index) {
+void WindowsEvents::prune(std::unordered_map<std::string, std::vector<uint64_t>>& index) {
   auto at_fn = [this](uint64_t s) { return at(s); };
   for (auto it = index.begin(); it != index.end();)
     it = first_live(it->second, at_fn) ? std::next(it) : index.erase(it);

@@ -12,6 +12,7 @@
 #include <deque>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "proxy/investigate/aws_resolvers.hpp"
 #include "proxy/investigate/event.hpp"
@@ -43,7 +44,7 @@ class WindowsEvents {
   void answer(const Packet& p);
   void forwarded(const Packet& p);
   void expire(Micros now);
-  void prune(std::unordered_map<std::string, std::deque<uint64_t>>& index);
+  void prune(std::unordered_map<std::string, std::vector<uint64_t>>& index);
   void emit(Open& q);
   Open* at(uint64_t seq) { return seq >= base_ ? &open_[seq - base_] : nullptr; }
 
@@ -55,10 +56,11 @@ class WindowsEvents {
   // the front, so the indexes below stay valid.
   std::deque<Open> open_;
   uint64_t base_ = 0;
-  // (client, xid, qname, qtype) → open queries, oldest first.
-  std::unordered_map<std::string, std::deque<uint64_t>> by_key_;
+  // (client, xid, qname, qtype) → open queries, oldest first. Vectors: almost every list
+  // holds one query, and a deque would allocate a 512-byte block for it.
+  std::unordered_map<std::string, std::vector<uint64_t>> by_key_;
   // (qname, qtype) → open queries, oldest first, for attaching forwarded queries.
-  std::unordered_map<std::string, std::deque<uint64_t>> by_question_;
+  std::unordered_map<std::string, std::vector<uint64_t>> by_question_;
   std::string key_;  // reused key buffer
   uint64_t events_ = 0;
 };
