@@ -127,6 +127,24 @@ TEST(Route53, NodataAndErrors) {
   EXPECT_FALSE(route53_event("not json", e));
 }
 
+// The flat scanner and the nlohmann::json fallback read records alike.
+TEST(Route53, FastPathAndFallbackAgree) {
+  const std::string fast =
+      R"({"query_timestamp":"2025-10-01T09:30:50Z","query_name":"x.co.jp.","query_type":"A","rcode":"NXDOMAIN","answers":[ ],"srcaddr":"10.0.0.1","srcids":{"instance":"i-1","x":[1,2,{"y":null}]},"n":1.5})";
+  const std::string escaped =  // an escape sends the line to nlohmann::json
+      R"({"query_timestamp":"2025-10-01T09:30:50Z","query_name":"x.co.jp.","query_type":"A","rcode":"NXDOMAIN","answers":[],"srcaddr":"10.0.0.1","note":"a\"b"})";
+  Event a, b;
+  ASSERT_TRUE(route53_event(fast, a));
+  ASSERT_TRUE(route53_event(escaped, b));
+  for (const Event* e : {&a, &b}) {
+    EXPECT_EQ(e->qname, "x.co.jp");
+    EXPECT_EQ(e->client, "10.0.0.1");
+    EXPECT_EQ(e->rcode, "NXDOMAIN");
+    EXPECT_EQ(e->with_data, false);
+  }
+  EXPECT_FALSE(route53_event(R"({"query_timestamp":"2025-10-01T09:30:50Z","query_name":"x.")", a));
+}
+
 TEST(DevoguardEvents, ReachedAwsAndWithData) {
   AwsResolvers aws({});
   decision_log::Line line;
