@@ -31,6 +31,8 @@ void QueryPool::give_back(Query* q) {
   q->plan.reset();
   q->devolved_from.clear();
   q->decision.rule = nullptr;
+  q->decision.action = rules::Action::Refused;  // as a new Query: a path that decides nothing
+  q->decision.group = -1;                       // (ACL refusal) must not log a stale action
   q->decision.dry_run.clear();
   q->upstream = nullptr;
   free_.push_back(q);
