@@ -121,7 +121,128 @@ std::expected<Settings, int> settings_of(const AnalyzeOptions& o) {
   return s;
 }
 
-// Reads one file; 0, or the exit code that ends the run.
+// Reads a Windows debug log from `first` on; 0, or the exit code that ends the run.
+int read_windows(decision_log::Reader& reader, uint32_t index, std::string_view first,
+                 const Settings& s, AwsResolvers& aws, CountingSink& sink, InputStats& stats,
+                 MalformedReport& malformed) {
+  WindowsEvents events(index, s.zone, aws, sink);
+  DateOrder order = s.date_order;
+  Packet packet;
+  uint64_t mismatches = 0;
+  const LineOptions line_options{s.lenient_names, &mismatches};
+  std::optional<std::string_view> text = first;
+  for (;;) {
+    if (text) {
+      auto kind = parse_windows_line(*text, order, packet, line_options);
+      if (kind && *kind == LineKind::Packet) {
+        events.on_packet(reader.line_number(), packet);
+      } else if (!kind) {
+        if (kind.error().date_order_unknown) {
+          std::fprintf(stderr, "%s:%llu: %s\n", stats.file.c_str(),
+                       static_cast<unsigned long long>(reader.line_number()),
+                       kind.error().message.c_str());
+          return 2;
+        }
+        malformed.add(reader.line_number(), kind.error().message);
+      }
+    }
+    auto line = reader.next();
+    if (!line) {
+      fail(line.error());
+      return 1;
+    }
+    if (!*line) break;
+    ++stats.lines;
+    text = clean_line(**line, false);
+  }
+  events.finish();
+  if (mismatches > 0)
+    std::fprintf(stderr,
+                 "%s: %llu labels did not have the length their (len) declared; read by their "
+                 "parentheses (--lenient-names)\n",
+                 stats.file.c_str(), static_cast<unsigned long long>(mismatches));
+  return 0;
+}
+
+// Reads a `filter-log-events` page whole and each event's message as a record.
+int read_events_page(decision_log::Reader& reader, uint32_t index, std::string_view first,
+                     CountingSink& sink, InputStats& stats, MalformedReport& malformed) {
+  std::string doc(first);
+  for (;;) {
+    auto line = reader.next();
+    if (!line) {
+      fail(line.error());
+      return 1;
+    }
+    if (!*line) break;
+    ++stats.lines;
+    doc.append("\n").append(**line);
+    if (doc.size() > kMaxDocument) {
+      fail(stats.file + ": a filter-log-events document over 1 GiB; export the records one per line");
+      return 2;
+    }
+  }
+  const auto j = nlohmann::json::parse(doc, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || !j.contains("events") || !j["events"].is_array()) {
+    fail(stats.file + ": not a JSON document with an \"events\" array");
+    return 2;
+  }
+  Event e;
+  uint64_t n = 0;
+  for (const auto& ev : j["events"]) {
+    ++n;
+    e.file = index;
+    e.line = n;  // the event's position in the array stands for the line
+    if (!ev.is_object() || !ev.contains("message") || !ev["message"].is_string()) {
+      malformed.add(n, "event without a \"message\" string");
+      continue;
+    }
+    if (auto ok = route53_event(std::string_view(ev["message"].get_ref<const std::string&>()), e); !ok) {
+      malformed.add(n, ok.error());
+      continue;
+    }
+    sink.on_event(e);
+  }
+  return 0;
+}
+
+// Reads one JSON record per line: Route 53 or the decision log.
+int read_json_lines(decision_log::Reader& reader, uint32_t index, std::string_view first,
+                    const Settings& s, AwsResolvers& aws, CountingSink& sink, InputStats& stats,
+                    MalformedReport& malformed) {
+  const bool route53 = s.format ? *s.format == InputFormat::Route53
+                                : detect_format(first) == InputFormat::Route53;
+  decision_log::Line line;
+  Event e;
+  std::optional<std::string_view> text = first;
+  for (;;) {
+    if (text && text->find_first_not_of(" \t") != std::string_view::npos) {
+      e.file = index;
+      e.line = reader.line_number();
+      if (route53) {
+        if (auto ok = route53_event(*text, e); ok)
+          sink.on_event(e);
+        else
+          malformed.add(reader.line_number(), ok.error());
+      } else if (auto ok = line.scan(*text); ok) {
+        devoguard_event(line, aws, e);
+        sink.on_event(e);
+      } else {
+        malformed.add(reader.line_number(), "malformed decision-log line: " + ok.error());
+      }
+    }
+    auto next = reader.next();
+    if (!next) {
+      fail(next.error());
+      return 1;
+    }
+    if (!*next) break;
+    ++stats.lines;
+    text = clean_line(**next, false);
+  }
+  return 0;
+}
+
 int read_file(decision_log::Reader& reader, uint32_t index, const Settings& s,
               AwsResolvers& aws, CountingSink& sink, InputStats& stats) {
   MalformedReport malformed(stats.file);
@@ -152,111 +273,14 @@ int read_file(decision_log::Reader& reader, uint32_t index, const Settings& s,
   }
   stats.format = format_name(*format);
 
-  if (*format == InputFormat::WindowsDebug) {
-    WindowsEvents events(index, s.zone, aws, sink);
-    DateOrder order = s.date_order;
-    Packet packet;
-    uint64_t mismatches = 0;
-    const LineOptions line_options{s.lenient_names, &mismatches};
-    std::optional<std::string_view> text = first;
-    for (;;) {
-      if (text) {
-        auto kind = parse_windows_line(*text, order, packet, line_options);
-        if (kind && *kind == LineKind::Packet) {
-          events.on_packet(reader.line_number(), packet);
-        } else if (!kind) {
-          if (kind.error().date_order_unknown) {
-            std::fprintf(stderr, "%s:%llu: %s\n", stats.file.c_str(),
-                         static_cast<unsigned long long>(reader.line_number()),
-                         kind.error().message.c_str());
-            return 2;
-          }
-          malformed.add(reader.line_number(), kind.error().message);
-        }
-      }
-      auto line = reader.next();
-      if (!line) {
-        fail(line.error());
-        return 1;
-      }
-      if (!*line) break;
-      ++stats.lines;
-      text = clean_line(**line, false);
-    }
-    events.finish();
-    if (mismatches > 0)
-      std::fprintf(stderr,
-                   "%s: %llu labels did not have the length their (len) declared; read by their "
-                   "parentheses (--lenient-names)\n",
-                   stats.file.c_str(), static_cast<unsigned long long>(mismatches));
-  } else if (*format == InputFormat::Route53Events) {
-    std::string doc(*first);
-    for (;;) {
-      auto line = reader.next();
-      if (!line) {
-        fail(line.error());
-        return 1;
-      }
-      if (!*line) break;
-      ++stats.lines;
-      doc.append("\n").append(**line);
-      if (doc.size() > kMaxDocument) {
-        fail(stats.file + ": a filter-log-events document over 1 GiB; export the records one per line");
-        return 2;
-      }
-    }
-    const auto j = nlohmann::json::parse(doc, nullptr, false);
-    if (j.is_discarded() || !j.is_object() || !j.contains("events") || !j["events"].is_array()) {
-      fail(stats.file + ": not a JSON document with an \"events\" array");
-      return 2;
-    }
-    Event e;
-    uint64_t n = 0;
-    for (const auto& ev : j["events"]) {
-      ++n;
-      e.file = index;
-      e.line = n;  // the event's position in the array stands for the line
-      if (!ev.is_object() || !ev.contains("message") || !ev["message"].is_string()) {
-        malformed.add(n, "event without a \"message\" string");
-        continue;
-      }
-      if (auto ok = route53_event(std::string_view(ev["message"].get_ref<const std::string&>()), e); !ok) {
-        malformed.add(n, ok.error());
-        continue;
-      }
-      sink.on_event(e);
-    }
-  } else {
-    const bool route53 = *format == InputFormat::Route53;
-    decision_log::Line line;
-    Event e;
-    std::optional<std::string_view> text = first;
-    for (;;) {
-      if (text && text->find_first_not_of(" \t") != std::string_view::npos) {
-        e.file = index;
-        e.line = reader.line_number();
-        if (route53) {
-          if (auto ok = route53_event(*text, e); ok)
-            sink.on_event(e);
-          else
-            malformed.add(reader.line_number(), ok.error());
-        } else if (auto ok = line.scan(*text); ok) {
-          devoguard_event(line, aws, e);
-          sink.on_event(e);
-        } else {
-          malformed.add(reader.line_number(), "malformed decision-log line: " + ok.error());
-        }
-      }
-      auto next = reader.next();
-      if (!next) {
-        fail(next.error());
-        return 1;
-      }
-      if (!*next) break;
-      ++stats.lines;
-      text = clean_line(**next, false);
-    }
-  }
+  int rc = 0;
+  if (*format == InputFormat::WindowsDebug)
+    rc = read_windows(reader, index, *first, s, aws, sink, stats, malformed);
+  else if (*format == InputFormat::Route53Events)
+    rc = read_events_page(reader, index, *first, sink, stats, malformed);
+  else
+    rc = read_json_lines(reader, index, *first, s, aws, sink, stats, malformed);
+  if (rc != 0) return rc;
   malformed.finish();
   stats.malformed = malformed.count();
   return 0;
