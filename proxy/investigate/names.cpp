@@ -56,7 +56,9 @@ std::optional<DevolutionSplit> devolution_split(std::string_view n1, std::string
   const int d = l2 - p;
   if (p < 1 || d < level || l1 - p - d < 1) return std::nullopt;
   const std::string_view parent = trailing_labels(n2, d);
-  if (!n1.ends_with(parent) || n1[n1.size() - parent.size() - 1] != '.') return std::nullopt;
+  if (n1.size() <= parent.size() || !n1.ends_with(parent) ||
+      n1[n1.size() - parent.size() - 1] != '.')
+    return std::nullopt;
   const std::string_view prefix = leading_labels(n2, p);
   return DevolutionSplit{prefix, parent, n1.substr(prefix.size() + 1)};
 }
