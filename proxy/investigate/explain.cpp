@@ -130,7 +130,12 @@ int run_explain(const ExplainOptions& o) {
       continue;
     }
     for (std::size_t i = 0; i < values->size(); ++i) {
-      auto f = parse_finding((*values)[i]);
+      std::expected<Finding, std::string> f = std::unexpected(std::string());
+      try {
+        f = parse_finding((*values)[i]);
+      } catch (const nlohmann::json::exception& e) {  // a field of an unexpected type
+        f = std::unexpected(std::string("not a GuardDuty finding (") + e.what() + ")");
+      }
       if (!f) {
         std::fprintf(stderr, "%s:%zu: %s\n", file.c_str(), i + 1, f.error().c_str());
         continue;

@@ -116,7 +116,7 @@ std::string first_type(const json& types) {
 Finding asff(const json& j) {
   Finding f;
   f.format = "asff";
-  f.arn = str(j["Id"]);
+  f.arn = str(at(j, "Id"));
   f.id = id_from_arn(f.arn);
   std::string type = first_type(path(j, {"FindingProviderFields", "Types"}));
   if (type.empty()) type = first_type(at(j, "Types"));
@@ -147,33 +147,34 @@ Finding asff(const json& j) {
 Finding ocsf(const json& j) {
   Finding f;
   f.format = "ocsf";
-  const json& info = j["finding_info"];
-  f.arn = str(info.value("uid", json()));
+  const json& info = at(j, "finding_info");
+  f.arn = str(at(info, "uid"));
   f.id = id_from_arn(f.arn);
-  f.type = normalise_type(first_type(info.value("types", json())));
-  f.severity = str(j.value("severity", json()));
-  const json& evidences = j.value("evidences", json());
+  f.type = normalise_type(first_type(at(info, "types")));
+  f.severity = str(at(j, "severity"));
+  const json& evidences = at(j, "evidences");
   if (evidences.is_array())
     for (const auto& e : evidences) {
       if (f.domain.empty()) f.domain = str(path(e, {"query", "hostname"}));
       if (f.protocol.empty()) f.protocol = str(path(e, {"connection_info", "protocol_name"}));
     }
-  const json& unmapped = j.value("unmapped", json());
+  const json& unmapped = at(j, "unmapped");
   f.count = count_of(at(unmapped, "ProductFields.aws/guardduty/service/count"));
-  f.blocked = bool_of(at(unmapped, "ProductFields.aws/guardduty/service/action/dnsRequestAction/blocked"));
-  f.domain_with_suffix =
-      str(at(unmapped, "ProductFields.aws/guardduty/service/action/dnsRequestAction/domainWithSuffix"));
-  const json& resources = j.value("resources", json());
+  f.blocked =
+      bool_of(at(unmapped, "ProductFields.aws/guardduty/service/action/dnsRequestAction/blocked"));
+  f.domain_with_suffix = str(
+      at(unmapped, "ProductFields.aws/guardduty/service/action/dnsRequestAction/domainWithSuffix"));
+  const json& resources = at(j, "resources");
   if (resources.is_array())
     for (const auto& r : resources) {
-      if (f.instance_id.empty() && r.contains("uid")) f.instance_id = instance_from_arn(str(r["uid"]));
+      if (f.instance_id.empty()) f.instance_id = instance_from_arn(str(at(r, "uid")));
       const json& ips = path(r, {"data", "AwsEc2Instance", "IpV4Addresses"});
       if (ips.is_array())
         for (const auto& a : ips) add_address(f.addresses, a);
     }
   // The *_dt strings, never the epoch numbers (the sample's `time` disagrees with `time_dt`).
-  f.first_seen = time_of(info.value("first_seen_time_dt", json()));
-  f.last_seen = time_of(info.value("last_seen_time_dt", json()));
+  f.first_seen = time_of(at(info, "first_seen_time_dt"));
+  f.last_seen = time_of(at(info, "last_seen_time_dt"));
   return f;
 }
 

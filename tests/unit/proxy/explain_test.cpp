@@ -75,6 +75,23 @@ TEST(Findings, ContainersAndRejects) {
   EXPECT_FALSE(finding_values("{not json\n"));
 }
 
+// Shaped like a finding but damaged: parsed as far as it goes, never a crash or a throw.
+TEST(Findings, DamagedFindingsDoNotThrow) {
+  for (const char* text : {
+           R"({"SchemaVersion":"2.0","Service":null,"Resource":7})",
+           R"({"schemaVersion":"2.0","service":{"action":[1,2]},"resource":{"instanceDetails":"x"}})",
+           R"({"SchemaVersion":"2018-10-08","ProductArn":"p","Resources":[{"Type":"AwsEc2Instance","Details":[]}]})",
+           R"({"class_uid":2004,"finding_info":null,"evidences":{"query":1},"resources":[3],"unmapped":[]})",
+           R"({"class_uid":2004})",
+           R"({"source":"aws.guardduty","detail":"nope"})"}) {
+    const auto v = nlohmann::json::parse(text);
+    EXPECT_NO_THROW({
+      auto f = parse_finding(v);
+      if (f) EXPECT_TRUE(f->domain.empty()) << text;
+    }) << text;
+  }
+}
+
 TEST(Findings, NormaliseType) {
   EXPECT_EQ(normalise_type("TTPs/Command and Control/Trojan:EC2-DGADomainRequest.B"), kDgaB);
   EXPECT_EQ(normalise_type("TTPs/Command and Control/Trojan:EC2-DGADomainRequest.C!DNS"), kDgaC);
