@@ -234,6 +234,22 @@ def test_explain_self_reports_origin_clients():
     assert doc[0]["on_devoguard"] is True and doc[0]["origin_clients"] == ["10.0.5.7"]
 
 
+def test_explain_and_analyze_take_suffix_and_log_from_the_config(tmp_path):
+    log = tmp_path / "decisions.jsonl"
+    shutil.copy(fix("decisions-forwarded.jsonl"), log)
+    cfg = tmp_path / "devoguard.yaml"
+    cfg.write_text("domain: {suffixes: [example.co.jp], correlation_window: 5s}\n"
+                   "upstreams: {aws: {servers: [169.254.169.253]}}\n"
+                   "rules: [{name: default, forward: aws}]\n"
+                   f"decision_log: {{path: {log}}}\n")
+    r, doc = explain("-c", str(cfg), ASFF)
+    assert r.returncode == 0, r.stderr
+    assert doc[0]["confidence"] == "high"
+    r, doc = analyze("-c", str(cfg), str(log))
+    assert r.returncode == 0, r.stderr
+    assert doc["suffixes"][0]["source"] == "config" and len(doc["devolution_pairs"]) == 1
+
+
 def test_explain_guardduty_renderings_agree():
     docs = []
     for name in ("finding-guardduty-cli.json", "finding-guardduty-api.json",
