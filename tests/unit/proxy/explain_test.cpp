@@ -87,7 +87,9 @@ TEST(Findings, DamagedFindingsDoNotThrow) {
     const auto v = nlohmann::json::parse(text);
     EXPECT_NO_THROW({
       auto f = parse_finding(v);
-      if (f) EXPECT_TRUE(f->domain.empty()) << text;
+      if (f) {
+        EXPECT_TRUE(f->domain.empty()) << text;
+      }
     }) << text;
   }
 }
