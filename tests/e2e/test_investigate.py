@@ -9,8 +9,8 @@ import shutil
 from harness.client import make_query, rcode, udp
 from harness.devoguard import SOURCE_DIR, group, run_command
 
-SAMPLES = os.environ.get("DEVOGUARD_SAMPLES") or os.path.join(SOURCE_DIR, "..", "shared",
-                                                               "samples")
+# Copies of ../shared/samples, kept in the repo so that a clone alone passes its tests.
+SAMPLES = os.path.join(SOURCE_DIR, "tests", "fixtures", "samples")
 FIX = os.path.join(SOURCE_DIR, "tests", "fixtures", "investigate")
 DEBUG_LOG = os.path.join(SAMPLES, "windows-dns-debug.log")
 ASFF = os.path.join(SAMPLES, "finding-asff.json")

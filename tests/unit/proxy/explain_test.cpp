@@ -19,6 +19,7 @@ std::string read(const std::string& path) {
 }
 
 const std::string kFixtures = std::string(DG_SOURCE_DIR) + "/tests/fixtures/investigate/";
+const std::string kSamples = std::string(DG_SOURCE_DIR) + "/tests/fixtures/samples/";
 
 struct ShapeCase {
   const char* name;
@@ -51,8 +52,8 @@ TEST_P(Shapes, SameFindingEveryWay) {
 }
 INSTANTIATE_TEST_SUITE_P(
     Cases, Shapes,
-    testing::Values(ShapeCase{"asff", "/work/shared/samples/finding-asff.json", "asff", 1},
-                    ShapeCase{"ocsf", "/work/shared/samples/finding-ocsf.json", "ocsf", 1},
+    testing::Values(ShapeCase{"asff", kSamples + "finding-asff.json", "asff", 1},
+                    ShapeCase{"ocsf", kSamples + "finding-ocsf.json", "ocsf", 1},
                     ShapeCase{"cli_findings_wrapper", kFixtures + "finding-guardduty-cli.json",
                               "guardduty-cli", 1},
                     ShapeCase{"api_camel", kFixtures + "finding-guardduty-api.json",
