@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   dg::proxy::cli::add_log(app, action);
   dg::proxy::cli::add_analyze(app, action);
   dg::proxy::cli::add_explain(app, action);
+  dg::proxy::cli::add_healthcheck(app, action);
   dg::proxy::cli::add_version(app, action);
   try {
     app.parse(argc, argv);

@@ -13,6 +13,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-pytest python3-dnspython python3-yaml
   unbound nsd bind9-dnsutils knot-dnsutils
+  libcap2-bin  # setcap: tests/e2e/test_privilege.py gives a copy of the binary the image's +p capability
   # scripts/fuzz.sh: libFuzzer with ASan+UBSan. Clang 16, not Debian's default 14: std::expected
   # of libstdc++ 12 needs P0848, which clang implements from 16 on (tests/fuzz/CMakeLists.txt).
   clang-16 libclang-rt-16-dev

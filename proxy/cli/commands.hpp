@@ -15,6 +15,7 @@ void add_check(CLI::App& app, Action& action);
 void add_log(CLI::App& app, Action& action);
 void add_analyze(CLI::App& app, Action& action);
 void add_explain(CLI::App& app, Action& action);
+void add_healthcheck(CLI::App& app, Action& action);
 void add_version(CLI::App& app, Action& action);
 
 }  // namespace dg::proxy::cli

@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <string>
 
 namespace dg::proxy::listen {
 namespace {
@@ -31,7 +32,15 @@ std::expected<int, std::string> bind_socket(const conf::Endpoint& at, int type) 
   if (ss.ss_family == AF_INET6 &&
       ::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one) != 0)
     return failed(at, "setsockopt(IPV6_V6ONLY)", fd);
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0) return failed(at, "bind", fd);
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0) {
+    // EACCES: a port below net.ipv4.ip_unprivileged_port_start (1024 by default) without
+    // the capability (server/capability.hpp raises it when it is permitted).
+    if (errno != EACCES) return failed(at, "bind", fd);
+    ::close(fd);
+    return std::unexpected("cannot bind " + at.str() +
+                           ": needs CAP_NET_BIND_SERVICE or net.ipv4.ip_unprivileged_port_start "
+                           "≤ " + std::to_string(at.port()));
+  }
   if (type == SOCK_STREAM && ::listen(fd, 1024) != 0) return failed(at, "listen", fd);
   return fd;
 }

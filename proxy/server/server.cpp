@@ -1,6 +1,7 @@
 #include "proxy/server/server.hpp"
 
 #include <sys/resource.h>
+#include <unistd.h>
 #include <uv.h>
 
 #include <spdlog/spdlog.h>
@@ -14,6 +15,7 @@
 #include "proxy/metrics/exposition.hpp"
 #include "proxy/metrics/http_server.hpp"
 #include "proxy/pipeline/plan.hpp"
+#include "proxy/server/capability.hpp"
 #include "proxy/server/notify.hpp"
 #include "proxy/server/privilege.hpp"
 #include "proxy/server/worker.hpp"
@@ -59,6 +61,20 @@ class Server {
   uint64_t log_dropped_seen_ = 0;
 };
 
+// bind_socket's error for a listen address; a port we may not bind is its own sentence.
+std::string listen_failure(const std::string& why) {
+  return why.starts_with("cannot bind ") ? why : "cannot listen on " + why;
+}
+
+// A port below 1024 needs CAP_NET_BIND_SERVICE in the effective set; with the file capability
+// +p it is only permitted until raised (server/capability.hpp).
+void raise_capability_for(const conf::Config& c) {
+  bool privileged = c.metrics.listen && c.metrics.listen->port() < 1024;
+  for (const auto& e : c.listen) privileged = privileged || e.port() < 1024;
+  if (privileged && geteuid() != 0 && raise_net_bind_service())
+    spdlog::debug("CAP_NET_BIND_SERVICE raised from the permitted set");
+}
+
 void log_warnings(const conf::Config& c) {
   for (const auto& w : c.warnings) spdlog::warn("{}", w);
 }
@@ -98,12 +114,13 @@ int Server::run() {
     log_ = std::move(*w);
   }
 
+  raise_capability_for(plan_->config);
   unsigned threads = plan_->config.threads;
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   for (unsigned i = 0; i < threads; ++i) {
     auto w = std::make_unique<Worker>(plan_, log_.get(), tcp_limits_);
     if (auto ok = w->bind(); !ok) {
-      spdlog::error("cannot listen on {}", ok.error());
+      spdlog::error("{}", listen_failure(ok.error()));
       return 1;
     }
     workers_.push_back(std::move(w));
@@ -112,7 +129,7 @@ int Server::run() {
     auto h = metrics::HttpServer::open(&loop_, *at,
                                        [this](std::string_view p) { return serve_http(p); });
     if (!h) {
-      spdlog::error("metrics.listen: cannot listen on {}", h.error());
+      spdlog::error("metrics.listen: {}", listen_failure(h.error()));
       return 1;
     }
     http_ = std::move(*h);

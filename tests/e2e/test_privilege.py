@@ -119,7 +119,37 @@ def test_unprivileged_without_the_capability_cannot_bind_port_53(fault_upstream,
     r = subprocess.run([*unprivileged(), BINARY, "run", "-c", dg.config_path],
                        capture_output=True, text=True, timeout=20)
     assert r.returncode == 1, r.stderr
-    assert "cannot listen on" in r.stderr and "53" in r.stderr, r.stderr
+    assert (f"cannot bind {PORT53_HOST}:53: needs CAP_NET_BIND_SERVICE or "
+            "net.ipv4.ip_unprivileged_port_start ≤ 53\n") in r.stderr, r.stderr
+    assert "cannot listen on" not in r.stderr, r.stderr
+
+
+def binary_with_file_capability(directory, caps):
+    """A copy of the binary carrying file capabilities `caps` (setcap syntax), runnable by
+    nobody, as the container image installs it."""
+    path = os.path.join(directory, "devoguard")
+    shutil.copy(BINARY, path)
+    os.chmod(path, 0o755)
+    subprocess.run(["setcap", caps, path], check=True)
+    return path
+
+
+def test_file_capability_permitted_only_is_raised_to_bind_port_53(fault_upstream, world_dir):
+    # The image's `setcap cap_net_bind_service=+p`: permitted, not effective, no ambient
+    # capability. devoguard raises it itself (under docker's `cap_drop: ALL` a +ep file would
+    # not even exec).
+    assert SETPRIV, "setpriv (util-linux) is needed"
+    up = fault_upstream(answer_ip=ANSWER_IP)
+    binary = binary_with_file_capability(world_dir[0], "cap_net_bind_service=+p")
+    dg = start(world_dir, port53_config(up), wrapper=unprivileged(), binary=binary)
+    dg.host, dg.port = PORT53_HOST, 53
+    dg.start()
+    uids, _, _, cap_eff = ids(dg.pid)
+    assert uids == [str(NOBODY.pw_uid)] * 4
+    assert int(cap_eff, 16) == 1 << 10, f"CapEff {cap_eff}: only CAP_NET_BIND_SERVICE"
+    r = c.udp(c.make_query("file-cap.example.com"), 53, host=PORT53_HOST)
+    assert c.addresses(r) == [ANSWER_IP]
+    assert dg.stop() == 0
 
 
 class NotifySocket:

@@ -73,7 +73,7 @@ class Devoguard:
     `decision_log` get test defaults unless given."""
 
     def __init__(self, workdir, config, ipv6=False, env=None, probe_source="127.0.0.1",
-                 wrapper=()):
+                 wrapper=(), binary=None):
         import yaml  # python3-yaml; imported here so one-shot commands don't need it
         self._yaml = yaml
         self.dir = str(workdir)
@@ -90,13 +90,14 @@ class Devoguard:
         self.env.update(env or {})
         self.probe_source = probe_source  # readiness probes come from here (ACL tests)
         self.wrapper = list(wrapper)  # a command that runs devoguard (setpriv …), or none
+        self.binary = binary or BINARY  # a copy with file capabilities, or the one under test
         self.proc = None
         self._stderr = None
 
     def start(self, timeout=10.0):
         """Starts `devoguard run` and waits until it answers a probe."""
         self._stderr = open(self.stderr_path, "w")
-        self.proc = subprocess.Popen([*self.wrapper, BINARY, "run", "-c", self.config_path],
+        self.proc = subprocess.Popen([*self.wrapper, self.binary, "run", "-c", self.config_path],
                                      stdout=self._stderr, stderr=self._stderr, env=self.env)
         try:
             wait_for(self._ready, timeout=timeout, message="devoguard to answer a query")
