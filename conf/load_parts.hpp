@@ -22,6 +22,7 @@ Status read_clients(const std::optional<YamlValue>& value, Config& config);  // 
 Status read_domain(const YamlValue& value, Config& config);
 Status read_tcp(const YamlValue& value, Config& config);
 Status read_answers(const YamlValue& value, Config& config);
+Status read_cache(const YamlValue& value, Config& config);  // conf/load_cache.cpp
 Status read_decision_log(const YamlValue& value, Config& config);
 Status read_metrics(const YamlValue& value, Config& config);
 Status read_user(const YamlValue& value, Config& config);  // the user must exist

@@ -103,6 +103,28 @@ struct Answers {
   uint32_t negative_ttl = 30;  // seconds: SOA TTL and minimum of local negative answers
 };
 
+// `cache:` (DEPLOY.md §1): the answer cache, consulted for forwarded queries only. Off unless
+// `enabled`; TTL bounds in seconds (RFC 2181: at most 2^31-1), min ≤ max for each pair.
+struct ServeStale {  // RFC 8767
+  bool enabled = false;
+  std::chrono::seconds max_stale{86400};           // how long past expiry an entry may serve
+  std::chrono::seconds answer_ttl{30};             // TTL on stale records
+  std::chrono::milliseconds client_timeout{1800};  // upstream silent this long: answer stale
+  std::chrono::milliseconds recheck{30000};        // after a failure: no upstream try this long
+  bool operator==(const ServeStale&) const = default;
+};
+
+struct Cache {
+  bool enabled = false;
+  std::size_t max_entries = 100000;
+  uint32_t min_ttl = 0;
+  uint32_t max_ttl = 3600;
+  uint32_t negative_min_ttl = 0;
+  uint32_t negative_max_ttl = 900;
+  ServeStale serve_stale;
+  bool operator==(const Cache&) const = default;
+};
+
 struct DecisionLog {
   std::string path;  // empty: no decision log
   uint64_t max_size = 100ull << 20;
@@ -124,6 +146,7 @@ struct Config {
   std::vector<UpstreamGroup> upstreams;  // in file order
   std::vector<Rule> rules;               // in file order: first match wins
   Answers answers;
+  Cache cache;
   DecisionLog decision_log;
   Metrics metrics;
   std::string user;  // `run` switches to this user after binding; empty: stays as started
