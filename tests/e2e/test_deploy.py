@@ -146,6 +146,9 @@ def test_dockerfile_two_slim_stages_non_root_healthcheck_no_http_client():
     runtime_text = " ".join(f"{i} {a}" for i, a in runtime)
     for client in ("curl", "wget", "libcurl"):
         assert not re.search(rf"\b{client}\b", runtime_text), f"{client} in the runtime stage"
+    # The build stage copies the tree: build directories and history stay out of the context.
+    ignored = open(os.path.join(SOURCE_DIR, ".dockerignore")).read().split()
+    assert {".git", "build", "build-*"} <= set(ignored), ignored
     # The image's files exist where COPY takes them from.
     for i, a in runtime + build:
         if i == "COPY" and not a.startswith("--from"):
