@@ -73,9 +73,15 @@ UdpUpstream::Socket* UdpUpstream::open_socket() {
   return raw;
 }
 
-// The next socket of the pool; one that has served its share is replaced by a fresh one.
+// The socket for the next query: the current one while it has datagrams waiting for this
+// iteration's flush (batching: one sendmmsg, and the replies arrive together), otherwise the
+// next of the pool. One that has served its share is replaced by a fresh one.
 UdpUpstream::Socket* UdpUpstream::next_socket() {
   if (active_.empty()) return nullptr;
+  if (Socket* current = active_[turn_]; !current->out.empty() && current->uses_left > 0) {
+    --current->uses_left;
+    return current;
+  }
   turn_ = (turn_ + 1) % active_.size();
   Socket*& slot = active_[turn_];
   if (slot->uses_left == 0) {

@@ -1,8 +1,10 @@
 #pragma once
 // One worker's UDP path to one upstream server (for one group's timeout). Queries leave from
 // a pool of connected sockets, each bound by the kernel to a random ephemeral port, taken in
-// turn, so consecutive queries leave from different ports; each socket is retired after a few
-// hundred queries (a random count) and replaced by a new one on a new random port. Every query
+// turn: the queries of one loop iteration share a socket (one sendmmsg out, and their replies
+// come back together for one recvmmsg), the next iteration takes the next socket, so queries
+// of different moments leave from different ports. Each socket is retired after a few hundred
+// queries (a random count) and replaced by a new one on a new random port. Every query
 // also gets a fresh random ID (RFC 5452). A connected socket receives only datagrams from the
 // server's address and port; a reply counts only with the ID sent on that socket and the same
 // question. Anything else is ignored and counted.
