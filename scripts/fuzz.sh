@@ -5,6 +5,8 @@
 # New inputs found on the way go to build-fuzz/corpus/TARGET/; the seeds in
 # tests/fuzz/corpus/TARGET/ are only read.
 #   scripts/fuzz.sh [SECONDS] [TARGET…]      targets: dns_query dns_reply tcp_framing conf_load
+# FUZZ_RUNS=N also stops each target after N executions (the long runs: FUZZ_RUNS=10000000
+# with SECONDS=1800, whichever comes first).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -45,7 +47,9 @@ for t in "${targets[@]}"; do
   dict=()
   [ -f "tests/fuzz/$t.dict" ] && dict=(-dict="tests/fuzz/$t.dict")
   echo "== $t: ${seconds}s"
-  if ! "build-fuzz/${t}_fuzz" -max_total_time="$seconds" -max_len="${max_len[$t]}" \
+  runs=()
+  [ -n "${FUZZ_RUNS:-}" ] && runs=(-runs="$FUZZ_RUNS")
+  if ! "build-fuzz/${t}_fuzz" -max_total_time="$seconds" "${runs[@]}" -max_len="${max_len[$t]}" \
       -timeout=10 -print_final_stats=1 -artifact_prefix="build-fuzz/artifacts/$t-" \
       "${dict[@]}" "$corpus" "tests/fuzz/corpus/$t" >"build-fuzz/$t.log" 2>&1; then
     echo "fuzz.sh: $t found a problem:" >&2
