@@ -70,6 +70,8 @@ Status read_sections(const YamlMap& top, const LoadOptions& options, Config& con
     if (auto s = read_decision_log(*v, config); !s) return s;
   if (auto v = top.get("metrics"))
     if (auto s = read_metrics(*v, config); !s) return s;
+  if (auto v = top.get("dnstap"))
+    if (auto s = read_dnstap(*v, config); !s) return s;
   if (auto v = top.get("user"))
     if (auto s = read_user(*v, config); !s) return s;
   if (auto v = top.get("upstreams"))
@@ -125,7 +127,7 @@ std::expected<Config, Error> load_string(std::string_view yaml, const std::strin
   if (!root.node().IsMap())
     return std::unexpected(root.error("expected a mapping of settings (listen:, upstreams:, …)"));
   auto top = root.map({"listen", "threads", "clients", "domain", "tcp", "upstreams", "rules",
-                       "answers", "decision_log", "metrics", "user", "cache"});
+                       "answers", "decision_log", "metrics", "user", "cache", "dnstap"});
   if (!top) return std::unexpected(top.error());
   Config config;
   config.file = file;

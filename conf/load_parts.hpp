@@ -25,6 +25,7 @@ Status read_answers(const YamlValue& value, Config& config);
 Status read_cache(const YamlValue& value, Config& config);  // conf/load_cache.cpp
 Status read_decision_log(const YamlValue& value, Config& config);
 Status read_metrics(const YamlValue& value, Config& config);
+Status read_dnstap(const YamlValue& value, Config& config);  // conf/load_dnstap.cpp
 Status read_user(const YamlValue& value, Config& config);  // the user must exist
 // Needs config.listen (an upstream that is our own listener is refused).
 Status read_upstreams(const YamlValue& value, const LoadOptions& options, Config& config);

@@ -135,6 +135,26 @@ struct Metrics {
   std::optional<Endpoint> listen;
 };
 
+// `dnstap:` (DEPLOY.md): Frame Streams output of the DNS messages, off unless `unix` or `file`
+// is set. Which of the four message kinds are written: DnstapMessage bits.
+enum DnstapMessage : uint8_t {
+  kDnstapClientQuery = 1,
+  kDnstapClientResponse = 2,
+  kDnstapForwarderQuery = 4,
+  kDnstapForwarderResponse = 8,
+};
+
+struct Dnstap {
+  std::string unix_path;  // `unix:` a reader's socket (bidirectional Frame Streams)
+  std::string file;       // `file:` a file written from its start (unidirectional)
+  std::string identity;   // empty: the host name
+  uint8_t messages = kDnstapClientQuery | kDnstapClientResponse | kDnstapForwarderQuery |
+                     kDnstapForwarderResponse;
+  std::size_t queue = 65536;  // frames waiting for the writer; more are dropped and counted
+  bool enabled() const { return !unix_path.empty() || !file.empty(); }
+  bool operator==(const Dnstap&) const = default;
+};
+
 struct Config {
   std::string file;  // the file it was loaded from
   std::vector<Endpoint> listen{Endpoint(*IpAddress::parse("127.0.0.1"), 53)};
@@ -149,6 +169,7 @@ struct Config {
   Cache cache;
   DecisionLog decision_log;
   Metrics metrics;
+  Dnstap dnstap;
   std::string user;  // `run` switches to this user after binding; empty: stays as started
   std::vector<std::string> warnings;  // "FILE:LINE:COL: key: message", for `check` and `run`
 
