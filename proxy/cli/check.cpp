@@ -77,6 +77,13 @@ void print_plan(const pipeline::Plan& plan, std::ostream& out) {
     out << fmt::format("decision_log: {} (max_size {}, keep {})\n", c.decision_log.path,
                        size_text(c.decision_log.max_size), c.decision_log.keep);
   out << "metrics: " << (c.metrics.listen ? c.metrics.listen->str() : std::string("off")) << "\n";
+  if (c.dnstap.enabled())
+    out << fmt::format("dnstap: {} {} (queue {} frames)\n",
+                       c.dnstap.unix_path.empty() ? "file" : "unix",
+                       c.dnstap.unix_path.empty() ? c.dnstap.file : c.dnstap.unix_path,
+                       c.dnstap.queue);
+  else
+    out << "dnstap: off\n";
   out << "user: " << (c.user.empty() ? std::string("(stays as started)") : c.user) << "\n";
 }
 

@@ -125,6 +125,14 @@ void state(std::string& out, const Sources& s) {
          "Decision-log lines lost (queue full or write failed); their queries were answered.");
   fmt::format_to(std::back_inserter(out), "devoguard_decision_log_dropped_total {}\n", log.dropped);
 
+  const auto tap = s.dnstap ? s.dnstap->stats() : dnstap::WriterStats{};
+  header(out, "devoguard_dnstap_written_total", "counter", "dnstap frames written.");
+  fmt::format_to(std::back_inserter(out), "devoguard_dnstap_written_total {}\n", tap.written);
+  header(out, "devoguard_dnstap_dropped_total", "counter",
+         "dnstap frames lost (queue full, no reader or write failed); their queries were "
+         "answered.");
+  fmt::format_to(std::back_inserter(out), "devoguard_dnstap_dropped_total {}\n", tap.dropped);
+
   header(out, "devoguard_config_reloads_total", "counter", "Successful configuration reloads.");
   fmt::format_to(std::back_inserter(out), "devoguard_config_reloads_total {}\n", s.reloads);
   header(out, "devoguard_config_reload_failures_total", "counter",

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "proxy/decision_log/writer.hpp"
+#include "proxy/dnstap/writer.hpp"
 #include "proxy/listen/tcp_limits.hpp"
 #include "proxy/metrics/counters.hpp"
 #include "proxy/pipeline/plan.hpp"
@@ -20,6 +21,7 @@ struct Sources {
   uint64_t reloads = 0;
   uint64_t reload_failures = 0;
   const listen::TcpLimits* tcp = nullptr;  // null: not serving (tests)
+  const dnstap::Writer* dnstap = nullptr;  // null: no dnstap output
 };
 
 std::string render(const Sources& s);

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "proxy/dns/answer.hpp"
+#include "proxy/dnstap/tap.hpp"
 #include "proxy/pipeline/local_answer.hpp"
 #include "proxy/pipeline/rate_limit.hpp"
 
@@ -33,6 +34,7 @@ void Pipeline::on_query(QueryPtr q) {
   auto parsed = dns::parse_query(q->wire);
   if (!parsed) return reject(std::move(q), parsed.error());
   q->msg = *parsed;
+  if (dnstap_) dnstap::client_query(*dnstap_, *q);  // before an upstream rewrites the ID
   if (auto reply = over_rate_limit(*q, answer_)) return finish(std::move(q), *reply);
 
   if (!client_allowed(q->plan->config, q->client.address())) {
@@ -95,6 +97,7 @@ void Pipeline::finish(QueryPtr q, std::span<uint8_t> reply) {
   if (!reply.empty()) q->sink->send(q->client, reply);
   count(*q, reply);
   record(*q, reply);
+  if (dnstap_) dnstap::client_response(*dnstap_, *q, reply);
 }
 
 void Pipeline::count(const Query& q, std::span<const uint8_t> reply) {

@@ -33,6 +33,11 @@ class Pipeline final : public Finisher {
   const Plan& plan() const { return *plan_; }
   std::size_t in_flight() const { return forwarder_.in_flight(); }
   const metrics::WorkerCounters& counters() const { return counters_; }
+  // dnstap output (null: off); set before the first query, for the worker's lifetime.
+  void set_dnstap(dnstap::Writer* w) {
+    dnstap_ = w;
+    forwarder_.set_dnstap(w);
+  }
 
   void finish(QueryPtr q, std::span<uint8_t> reply) override;
   void fail_upstream(QueryPtr q) override;
@@ -47,6 +52,7 @@ class Pipeline final : public Finisher {
   QueryPool pool_;  // first: queries owned by the members below return to it
   std::shared_ptr<const Plan> plan_;
   decision_log::Writer* log_;
+  dnstap::Writer* dnstap_ = nullptr;
   upstream::Forwarder forwarder_;
   std::vector<uint8_t> answer_;  // reused buffer for local answers
   metrics::WorkerCounters counters_;

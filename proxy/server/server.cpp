@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "proxy/decision_log/writer.hpp"
+#include "proxy/dnstap/writer.hpp"
 #include "proxy/metrics/exposition.hpp"
 #include "proxy/metrics/http_server.hpp"
 #include "proxy/pipeline/plan.hpp"
@@ -20,6 +21,7 @@
 #include "proxy/server/privilege.hpp"
 #include "proxy/server/worker.hpp"
 #include "proxy/upstream/prober.hpp"
+#include "proxy/version.hpp"
 #include "proxy/uv/handle.hpp"
 
 namespace dg::proxy::server {
@@ -42,12 +44,14 @@ class Server {
   void on_signal(int signum);
   metrics::HttpResponse serve_http(std::string_view path) const;
   void watch_decision_log();
+  std::expected<void, std::string> open_dnstap();
 
   std::string path_;
   conf::LoadOptions options_;
   uv_loop_t loop_;
   std::shared_ptr<const pipeline::Plan> plan_;
   std::unique_ptr<decision_log::Writer> log_;
+  std::unique_ptr<dnstap::Writer> dnstap_;  // before workers_: they hold a pointer to it
   std::vector<std::unique_ptr<Worker>> workers_;
   listen::TcpLimits tcp_limits_;  // open client TCP connections, all workers
   upstream::Prober prober_;
@@ -113,12 +117,16 @@ int Server::run() {
     }
     log_ = std::move(*w);
   }
+  if (auto ok = open_dnstap(); !ok) {
+    spdlog::error("{}", ok.error());
+    return 1;
+  }
 
   raise_capability_for(plan_->config);
   unsigned threads = plan_->config.threads;
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   for (unsigned i = 0; i < threads; ++i) {
-    auto w = std::make_unique<Worker>(plan_, log_.get(), tcp_limits_);
+    auto w = std::make_unique<Worker>(plan_, log_.get(), tcp_limits_, dnstap_.get());
     if (auto ok = w->bind(); !ok) {
       spdlog::error("{}", listen_failure(ok.error()));
       return 1;
@@ -263,9 +271,28 @@ void Server::watch_decision_log() {
   uv_unref(log_watch_.base());
 }
 
+// dnstap: (needs a restart to change, like decision_log). A unix reader need not be there
+// yet: the writer connects when it has frames and counts what it cannot deliver.
+std::expected<void, std::string> Server::open_dnstap() {
+  const auto& d = plan_->config.dnstap;
+  if (!d.enabled()) return {};
+  std::string identity = d.identity;
+  if (identity.empty()) {
+    char host[256] = {};
+    if (gethostname(host, sizeof host - 1) == 0) identity = host;
+  }
+  auto w = dnstap::Writer::open({d, identity, std::string("devoguard ") + kVersion});
+  if (!w) return std::unexpected(w.error());
+  dnstap_ = std::move(*w);
+  spdlog::info("dnstap: {} {}", d.unix_path.empty() ? "file" : "unix socket",
+               d.unix_path.empty() ? d.file : d.unix_path);
+  return {};
+}
+
 metrics::HttpResponse Server::serve_http(std::string_view path) const {
   if (path == "/metrics") {
-    metrics::Sources sources{{}, plan_, log_.get(), reloads_, reload_failures_, &tcp_limits_};
+    metrics::Sources sources{{}, plan_, log_.get(), reloads_, reload_failures_, &tcp_limits_,
+                             dnstap_.get()};
     for (const auto& w : workers_) sources.workers.push_back(&w->counters());
     return {200, "text/plain; version=0.0.4; charset=utf-8", metrics::render(sources)};
   }

@@ -5,9 +5,10 @@
 namespace dg::proxy::server {
 
 Worker::Worker(std::shared_ptr<const pipeline::Plan> plan, decision_log::Writer* log,
-               listen::TcpLimits& tcp_limits)
+               listen::TcpLimits& tcp_limits, dnstap::Writer* dnstap)
     : pipeline_((uv_loop_init(&loop_), &loop_), std::move(plan), log, flush_list_),
       tcp_limits_(tcp_limits) {
+  pipeline_.set_dnstap(dnstap);
   // Sends queued by I/O callbacks go out after the poll phase (check); those queued by timers
   // and other callbacks before the loop blocks again (prepare).
   uv_check_init(&loop_, flush_after_poll_.get());

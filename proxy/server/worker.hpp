@@ -24,8 +24,9 @@ namespace dg::proxy::server {
 
 class Worker {
  public:
+  // `log` and `dnstap` may be null (not configured); they outlive the worker.
   Worker(std::shared_ptr<const pipeline::Plan> plan, decision_log::Writer* log,
-         listen::TcpLimits& tcp_limits);
+         listen::TcpLimits& tcp_limits, dnstap::Writer* dnstap = nullptr);
   ~Worker();
 
   // Binds the listening sockets; call before start(), on any thread.

@@ -15,6 +15,7 @@
 #include <memory>
 #include <span>
 
+#include "proxy/dnstap/writer.hpp"
 #include "proxy/listen/recv_batch.hpp"
 #include "proxy/pipeline/finisher.hpp"
 #include "proxy/pipeline/query.hpp"
@@ -44,6 +45,10 @@ class Forwarder {
 
   // A read buffer for TCP connections (a read callback uses it before the next).
   std::span<char> recv_buffer() { return recv_buffer_; }
+  // The dnstap writer for FORWARDER_QUERY/RESPONSE; null when dnstap is off. Set before the
+  // first query.
+  void set_dnstap(dnstap::Writer* w) { dnstap_ = w; }
+  dnstap::Writer* dnstap() const { return dnstap_; }
 
  private:
   void try_from(pipeline::QueryPtr q, std::size_t first);
@@ -63,6 +68,7 @@ class Forwarder {
   uv::UvHandle<uv_timer_t> timer_;
   std::chrono::steady_clock::time_point timer_due_ = std::chrono::steady_clock::time_point::max();
   std::size_t in_flight_ = 0;
+  dnstap::Writer* dnstap_ = nullptr;
   char recv_buffer_[65536];
 };
 

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "proxy/dns/message.hpp"
+#include "proxy/dnstap/tap.hpp"
 #include "proxy/upstream/forwarder.hpp"
 
 namespace dg::proxy::upstream {
@@ -47,6 +48,14 @@ struct TcpUpstream::Connection : uv::Flushable {
     }
   }
 };
+
+// The connection's local address (dnstap only); unknown until it is connected.
+std::optional<conf::Endpoint> TcpUpstream::local_of(Connection& c) {
+  uv_os_fd_t fd;
+  if (!c.connected || uv_fileno(reinterpret_cast<uv_handle_t*>(c.tcp.get()), &fd) != 0)
+    return std::nullopt;
+  return dnstap::local_endpoint(fd);
+}
 
 TcpUpstream::TcpUpstream(Context ctx, std::shared_ptr<ServerState> server,
                          std::chrono::milliseconds timeout)
@@ -132,6 +141,8 @@ void TcpUpstream::enqueue(Connection& c, pipeline::QueryPtr q, std::size_t serve
   dns::write_u16(c.out.data() + at, uint16_t(q->wire.size()));
   std::copy(q->wire.begin(), q->wire.end(), c.out.begin() + long(at) + 2);
   ctx_.flush_list.enlist(c);
+  if (auto* tap = ctx_.forwarder.dnstap())
+    dnstap::forwarder_query(*tap, *q, local_of(c), server_->endpoint);
   const auto now = std::chrono::steady_clock::now();
   deadlines_.push_back({now + timeout_, c.serial, id, ++serial_});
   c.pending.emplace(id, Pending{std::move(q), server_index, serial_, now, retried});
@@ -166,6 +177,8 @@ void TcpUpstream::on_frame(Connection& c, std::span<uint8_t> reply) {
   --in_flight_;
   server_->latency.observe(std::chrono::duration_cast<std::chrono::microseconds>(
       std::chrono::steady_clock::now() - p.sent));
+  if (auto* tap = ctx_.forwarder.dnstap())
+    dnstap::forwarder_response(*tap, *p.q, local_of(c), server_->endpoint, reply);
   dns::set_id(reply, p.q->msg.id);
   ctx_.forwarder.on_exchange_done(std::move(p.q), p.server_index, reply);
 }

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <unordered_map>
 #include <vector>
 
@@ -46,6 +47,7 @@ class TcpUpstream {
 
  private:
   struct Connection;
+  static std::optional<conf::Endpoint> local_of(Connection& c);
   struct Pending {
     pipeline::QueryPtr q;
     std::size_t server_index;

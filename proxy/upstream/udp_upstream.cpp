@@ -5,10 +5,12 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <optional>
 
 #include <spdlog/spdlog.h>
 
 #include "proxy/dns/message.hpp"
+#include "proxy/dnstap/tap.hpp"
 #include "proxy/upstream/forwarder.hpp"
 
 namespace dg::proxy::upstream {
@@ -22,6 +24,7 @@ struct UdpUpstream::Socket : uv::Flushable {
   uv::UvHandle<uv_poll_t> poll;
   listen::DatagramBatch out;
   std::unordered_map<uint16_t, Pending> pending;  // by the ID sent
+  std::optional<conf::Endpoint> local;  // the socket's address, only with dnstap
 
   void flush() override {
     if (!out.empty()) out.send(fd);
@@ -62,6 +65,7 @@ UdpUpstream::Socket* UdpUpstream::open_socket() {
   s->serial = ++socket_serial_;
   s->fd = fd;
   s->uses_left = kMinUsesPerSocket + arc4random_uniform(2 * kMinUsesPerSocket);
+  if (ctx_.forwarder.dnstap()) s->local = dnstap::local_endpoint(fd);  // FORWARDER_* source
   uv_poll_init(ctx_.loop, s->poll.get(), fd);
   s->poll.get()->data = s.get();
   uv_poll_start(s->poll.get(), UV_READABLE, [](uv_poll_t* p, int status, int) {
@@ -112,6 +116,8 @@ void UdpUpstream::send(pipeline::QueryPtr q, std::size_t server_index) {
   } while (s->pending.contains(id));
   dns::set_id(q->wire, id);
   s->out.add(q->wire, nullptr);
+  if (auto* tap = ctx_.forwarder.dnstap())
+    dnstap::forwarder_query(*tap, *q, s->local, server_->endpoint);
   ctx_.flush_list.enlist(*s);
   server_->queries.fetch_add(1, std::memory_order_relaxed);
   const auto now = std::chrono::steady_clock::now();
@@ -147,6 +153,8 @@ void UdpUpstream::on_reply(Socket& s, std::span<uint8_t> reply) {
   --in_flight_;
   server_->latency.observe(std::chrono::duration_cast<std::chrono::microseconds>(
       std::chrono::steady_clock::now() - p.sent));
+  if (auto* tap = ctx_.forwarder.dnstap())
+    dnstap::forwarder_response(*tap, *p.q, s.local, server_->endpoint, reply);
   dns::set_id(reply, p.q->msg.id);
   retire_if_done(s);
   ctx_.forwarder.on_udp_reply(std::move(p.q), p.server_index, reply);
