@@ -54,7 +54,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"unknown_top_key", "threads: 1\nlisten_on: [1.2.3.4]\n",
                 "test.yaml:2:1: listen_on: unknown key (expected one of: listen, threads, "
                 "clients, domain, tcp, upstreams, rules, answers, decision_log, metrics, user, "
-                "cache)"},
+                "cache, dnstap)"},
         BadCase{"duplicate_top_key", "threads: 1\nthreads: 2\n",
                 "test.yaml:2:1: threads: duplicate key"},
         BadCase{"complex_key", "? [a, b]\n: 1\n", "test.yaml:1:3: expected a key name"}),
