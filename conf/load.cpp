@@ -66,6 +66,8 @@ Status read_sections(const YamlMap& top, const LoadOptions& options, Config& con
     if (auto s = read_answers(*v, config); !s) return s;
   if (auto v = top.get("cache"))
     if (auto s = read_cache(*v, config); !s) return s;
+  if (auto v = top.get("aws"))
+    if (auto s = read_aws(*v, config); !s) return s;
   if (auto v = top.get("decision_log"))
     if (auto s = read_decision_log(*v, config); !s) return s;
   if (auto v = top.get("metrics"))
@@ -127,7 +129,7 @@ std::expected<Config, Error> load_string(std::string_view yaml, const std::strin
   if (!root.node().IsMap())
     return std::unexpected(root.error("expected a mapping of settings (listen:, upstreams:, …)"));
   auto top = root.map({"listen", "threads", "clients", "domain", "tcp", "upstreams", "rules",
-                       "answers", "decision_log", "metrics", "user", "cache", "dnstap"});
+                       "answers", "decision_log", "metrics", "user", "cache", "dnstap", "aws"});
   if (!top) return std::unexpected(top.error());
   Config config;
   config.file = file;

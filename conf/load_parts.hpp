@@ -23,6 +23,11 @@ Status read_domain(const YamlValue& value, Config& config);
 Status read_tcp(const YamlValue& value, Config& config);
 Status read_answers(const YamlValue& value, Config& config);
 Status read_cache(const YamlValue& value, Config& config);  // conf/load_cache.cpp
+Status read_aws(const YamlValue& value, Config& config);    // conf/load_aws.cpp
+// An IP address (no port) at `value`'s position (conf/load_aws.cpp).
+std::expected<IpAddress, Error> read_ip(const YamlValue& value);
+// `upstreams.NAME.source_addresses`; needs group.servers (family check).
+Status read_source_addresses(const YamlValue& value, UpstreamGroup& group);
 Status read_decision_log(const YamlValue& value, Config& config);
 Status read_metrics(const YamlValue& value, Config& config);
 Status read_dnstap(const YamlValue& value, Config& config);  // conf/load_dnstap.cpp

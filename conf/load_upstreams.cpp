@@ -88,7 +88,8 @@ Status read_upstreams(const YamlValue& value, const LoadOptions& options, Config
   if (!groups) return std::unexpected(groups.error());
   for (const auto& [name, where, group_value] : *groups) {
     auto map = group_value.map(
-        {"servers", "timeout", "max_failures", "probe_interval", "max_outstanding"});
+        {"servers", "timeout", "max_failures", "probe_interval", "max_outstanding",
+         "source_addresses"});
     if (!map) return std::unexpected(map.error());
     UpstreamGroup group;
     group.name = name;
@@ -107,6 +108,8 @@ Status read_upstreams(const YamlValue& value, const LoadOptions& options, Config
     auto outstanding = [](const YamlValue& v) { return v.integer(1, 1000000); };
     if (auto s = read_key(*map, "max_outstanding", group.max_outstanding, outstanding); !s)
       return s;
+    if (auto v = map->get("source_addresses"))
+      if (auto s = read_source_addresses(*v, group); !s) return s;
     config.upstreams.push_back(std::move(group));
   }
   return {};

@@ -74,7 +74,24 @@ struct UpstreamGroup {
   // Queries in flight to the group, all worker threads together; beyond it a query gets
   // SERVFAIL at once (counted), so a slow or dead group cannot pile up memory.
   std::size_t max_outstanding = 10000;
+  // `source_addresses` (DEPLOY.md §1): each upstream UDP socket binds one of these; a query
+  // leaves from the one with the lowest current packet rate. Empty: the kernel chooses. Same
+  // family as every server of the group, at most kMaxSourceAddresses, no duplicates.
+  std::vector<IpAddress> source_addresses;
+  Position source_addresses_where;  // of the list, for `check` warnings
   Position where;
+};
+
+constexpr std::size_t kMaxSourceAddresses = 8;
+
+// `aws:` (DEPLOY.md §1): the Amazon resolver's limit of packet_limit packets per second per
+// network interface. Servers at these addresses (and always 169.254.169.253, fd00:ec2::253)
+// count towards devoguard_aws_pps_ratio and its warning.
+struct Aws {
+  std::vector<IpAddress> resolvers;
+  uint32_t packet_limit = 1024;
+  double warn_ratio = 0.8;                  // (0, 1]
+  std::vector<std::string> ena_interfaces;  // read linklocal_allowance_exceeded every 10 s
 };
 
 struct Domain {
@@ -167,6 +184,7 @@ struct Config {
   std::vector<Rule> rules;               // in file order: first match wins
   Answers answers;
   Cache cache;
+  Aws aws;
   DecisionLog decision_log;
   Metrics metrics;
   Dnstap dnstap;

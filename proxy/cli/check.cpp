@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "conf/units.hpp"
+#include "proxy/aws/source_check.hpp"
 #include "proxy/cli/commands.hpp"
 #include "proxy/cli/options.hpp"
 #include "proxy/pipeline/plan.hpp"
@@ -99,6 +100,10 @@ bool answers_devolved_locally(const conf::Config& c) {
 // Warnings beyond those of the loader: public devolution parents leak devolved names.
 std::vector<std::string> plan_warnings(const pipeline::Plan& plan) {
   std::vector<std::string> w = plan.config.warnings;
+  // source_addresses sharing an interface, or routed out by another (DEPLOY.md §1).
+  for (auto& s : aws::source_warnings(plan.config, aws::InterfaceTable::from_host(),
+                                      aws::kernel_route))
+    w.push_back(std::move(s));
   const auto& d = plan.config.domain;
   if (answers_devolved_locally(plan.config)) return w;
   for (const auto& sp : rules::devolution_parents(d.suffixes, d.devolution_level))

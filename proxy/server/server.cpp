@@ -11,6 +11,8 @@
 #include <thread>
 #include <vector>
 
+#include "proxy/aws/monitor.hpp"
+#include "proxy/aws/source_check.hpp"
 #include "proxy/decision_log/writer.hpp"
 #include "proxy/dnstap/writer.hpp"
 #include "proxy/metrics/exposition.hpp"
@@ -30,7 +32,10 @@ namespace {
 class Server {
  public:
   Server(std::string path, conf::LoadOptions options)
-      : path_(std::move(path)), options_(std::move(options)), prober_(&loop_) {
+      : path_(std::move(path)),
+        options_(std::move(options)),
+        prober_(&loop_),
+        aws_(ena_stats_, aws::Monitor::Host{}) {
     uv_loop_init(&loop_);
   }
   ~Server();
@@ -44,6 +49,7 @@ class Server {
   void on_signal(int signum);
   metrics::HttpResponse serve_http(std::string_view path) const;
   void watch_decision_log();
+  void watch_packet_rates();
   std::expected<void, std::string> open_dnstap();
 
   std::string path_;
@@ -63,6 +69,9 @@ class Server {
   bool loop_closed_ = false;
   uv::UvHandle<uv_timer_t> log_watch_;
   uint64_t log_dropped_seen_ = 0;
+  aws::EthtoolStats ena_stats_;
+  aws::Monitor aws_;  // packet rates to upstreams, the Amazon resolver's limit (DEPLOY.md §1)
+  uv::UvHandle<uv_timer_t> aws_tick_;
 };
 
 // bind_socket's error for a listen address; a port we may not bind is its own sentence.
@@ -81,6 +90,8 @@ void raise_capability_for(const conf::Config& c) {
 
 void log_warnings(const conf::Config& c) {
   for (const auto& w : c.warnings) spdlog::warn("{}", w);
+  for (const auto& w : aws::source_warnings(c, aws::InterfaceTable::from_host(), aws::kernel_route))
+    spdlog::warn("{}", w);
 }
 
 // Upstream socket pools and TCP clients need descriptors; the soft limit (often 1024) is
@@ -155,6 +166,7 @@ int Server::run() {
   for (auto& w : workers_) w->start();
   prober_.set_plan(plan_);
   watch_decision_log();
+  watch_packet_rates();
 
   watch_signal(sighup_, SIGHUP);
   watch_signal(sigterm_, SIGTERM);
@@ -233,6 +245,7 @@ void Server::reload() {
   plan_ = *plan;
   for (auto& w : workers_) w->set_plan(plan_);
   prober_.set_plan(plan_);
+  aws_.set_plan(plan_);
   spdlog::info("configuration reloaded from {}", path_);
 }
 
@@ -244,6 +257,7 @@ void Server::shutdown(const char* why) {
   sigint_.close();
   prober_.stop();
   log_watch_.close();
+  aws_tick_.close();
   if (http_) http_->close();
   for (auto& w : workers_) w->stop();
   // The loop now has nothing left to wait for: run() returns and joins the workers.
@@ -289,12 +303,28 @@ std::expected<void, std::string> Server::open_dnstap() {
   return {};
 }
 
+// Once a second on this loop: the packet-rate buckets, the pps warning, the ENA counters.
+void Server::watch_packet_rates() {
+  aws_.set_plan(plan_);
+  uv_timer_init(&loop_, aws_tick_.get());
+  aws_tick_.get()->data = this;
+  uv_timer_start(
+      aws_tick_.get(),
+      [](uv_timer_t* t) {
+        if (auto* self = uv::owner_of<Server>(t)) self->aws_.tick(std::chrono::steady_clock::now());
+      },
+      1000, 1000);
+  uv_unref(aws_tick_.base());
+}
+
 metrics::HttpResponse Server::serve_http(std::string_view path) const {
   if (path == "/metrics") {
     metrics::Sources sources{{}, plan_, log_.get(), reloads_, reload_failures_, &tcp_limits_,
                              dnstap_.get()};
     for (const auto& w : workers_) sources.workers.push_back(&w->counters());
-    return {200, "text/plain; version=0.0.4; charset=utf-8", metrics::render(sources)};
+    std::string text = metrics::render(sources);
+    aws_.render(text);  // DEPLOY.md §1 families (proxy/aws/monitor.cpp)
+    return {200, "text/plain; version=0.0.4; charset=utf-8", std::move(text)};
   }
   if (path == "/healthz") {
     std::string why;

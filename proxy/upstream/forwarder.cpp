@@ -35,7 +35,7 @@ void Forwarder::try_from(pipeline::QueryPtr q, std::size_t first) {
     if (q->proto == pipeline::Proto::Tcp)
       tcp_for(group, i).send(std::move(q), i);
     else
-      udp_for(group, i).send(std::move(q), i);
+      udp_for(group, i, *q->plan).send(std::move(q), i);
     arm_timer();
     return;
   }
@@ -44,13 +44,17 @@ void Forwarder::try_from(pipeline::QueryPtr q, std::size_t first) {
   finisher_.fail_upstream(std::move(q));
 }
 
-UdpUpstream& Forwarder::udp_for(const pipeline::GroupPlan& group, std::size_t server_index) {
+UdpUpstream& Forwarder::udp_for(const pipeline::GroupPlan& group, std::size_t server_index,
+                                const pipeline::Plan& plan) {
   const auto& server = group.servers[server_index];
+  // plan.groups and plan.config.upstreams are in the same order.
+  const auto& sources = plan.config.upstreams[std::size_t(&group - plan.groups.data())].source_addresses;
   auto& slot = udp_[{server.get(), group.timeout.count()}];
   if (!slot) {
     slot = std::make_unique<UdpUpstream>(UdpUpstream::Context{loop_, *this, replies_, flush_list_},
-                                         server, group.timeout);
+                                         server, group.timeout, sources);
   }
+  slot->use_sources(plan.generation, sources);  // a compare per query; work only on a reload
   return *slot;
 }
 

@@ -54,7 +54,8 @@ class Forwarder {
   void try_from(pipeline::QueryPtr q, std::size_t first);
   void answered(pipeline::QueryPtr q, std::size_t server_index, std::span<uint8_t> reply);
   void failed(pipeline::QueryPtr q, std::size_t server_index, Failure f);
-  UdpUpstream& udp_for(const pipeline::GroupPlan& group, std::size_t server_index);
+  UdpUpstream& udp_for(const pipeline::GroupPlan& group, std::size_t server_index,
+                       const pipeline::Plan& plan);
   TcpUpstream& tcp_for(const pipeline::GroupPlan& group, std::size_t server_index);
   void arm_timer();
   void on_timer();

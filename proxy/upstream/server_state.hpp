@@ -7,6 +7,7 @@
 #include <string>
 
 #include "conf/address.hpp"
+#include "proxy/aws/packet_counters.hpp"
 #include "proxy/metrics/histogram.hpp"
 
 namespace dg::proxy::upstream {
@@ -22,6 +23,7 @@ struct ServerState {
   std::atomic<uint64_t> timeouts{0};
   std::atomic<uint64_t> ignored_replies{0};  // wrong ID, question or source (RFC 5452)
   metrics::Histogram latency;                // of accepted replies
+  aws::PacketCounters packets;               // by source address (DEPLOY.md §1)
 
   // Returns true when this failure marked the server down.
   bool record_failure(int max_failures) {

@@ -107,6 +107,8 @@ TcpUpstream::Connection* TcpUpstream::open_connection() {
     spdlog::debug("upstream {}: tcp connect: {}", server_->name, uv_strerror(rc));
     return nullptr;
   }
+  // DEPLOY.md §1's approximation: a new connection costs 3 packets (the handshake).
+  server_->packets.add(aws::PacketCounters::kDefaultSlot, 3);
   auto* raw = c.get();
   connections_.emplace(raw->serial, std::move(c));
   return raw;
@@ -141,6 +143,7 @@ void TcpUpstream::enqueue(Connection& c, pipeline::QueryPtr q, std::size_t serve
   dns::write_u16(c.out.data() + at, uint16_t(q->wire.size()));
   std::copy(q->wire.begin(), q->wire.end(), c.out.begin() + long(at) + 2);
   ctx_.flush_list.enlist(c);
+  server_->packets.add(aws::PacketCounters::kDefaultSlot, 1);  // + 1 a message
   if (auto* tap = ctx_.forwarder.dnstap())
     dnstap::forwarder_query(*tap, *q, local_of(c), server_->endpoint);
   const auto now = std::chrono::steady_clock::now();

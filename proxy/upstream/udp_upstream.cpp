@@ -11,6 +11,7 @@
 
 #include "proxy/dns/message.hpp"
 #include "proxy/dnstap/tap.hpp"
+#include "proxy/aws/source_choice.hpp"
 #include "proxy/upstream/forwarder.hpp"
 
 namespace dg::proxy::upstream {
@@ -18,6 +19,7 @@ namespace dg::proxy::upstream {
 struct UdpUpstream::Socket : uv::Flushable {
   UdpUpstream* owner = nullptr;
   uint32_t serial = 0;
+  std::size_t slot = 0;  // in ServerState::packets: the source address it is bound to
   int fd = -1;
   uint32_t uses_left = 0;
   bool retired = false;
@@ -39,30 +41,64 @@ struct UdpUpstream::Socket : uv::Flushable {
 };
 
 UdpUpstream::UdpUpstream(Context ctx, std::shared_ptr<ServerState> server,
-                         std::chrono::milliseconds timeout)
-    : ctx_(ctx), server_(std::move(server)), timeout_(timeout) {
-  for (std::size_t i = 0; i < kSockets; ++i)
-    if (auto* s = open_socket()) active_.push_back(s);
-  turn_ = active_.empty() ? 0 : arc4random_uniform(uint32_t(active_.size()));
+                         std::chrono::milliseconds timeout, std::vector<conf::IpAddress> sources)
+    : ctx_(ctx), server_(std::move(server)), timeout_(timeout), sources_(std::move(sources)) {
+  open_pools();
+}
+
+void UdpUpstream::open_pools() {
+  pools_.clear();
+  current_ = 0;
+  if (sources_.empty()) pools_.push_back({});
+  for (const auto& a : sources_) pools_.push_back({a, server_->packets.slot_for(a), {}, 0});
+  const std::size_t per_pool = std::max(kMinSocketsPerSource, kSockets / pools_.size());
+  for (auto& pool : pools_) {
+    for (std::size_t i = 0; i < per_pool; ++i)
+      if (auto* s = open_socket(pool)) pool.sockets.push_back(s);
+    pool.turn = pool.sockets.empty() ? 0 : arc4random_uniform(uint32_t(pool.sockets.size()));
+  }
+}
+
+void UdpUpstream::use_sources(uint64_t generation, const std::vector<conf::IpAddress>& sources) {
+  // Queries of an older plan (retries in flight across a reload) must not switch back.
+  if (generation <= sources_generation_) return;
+  sources_generation_ = generation;
+  if (sources == sources_) return;
+  for (auto& pool : pools_)
+    for (Socket* s : pool.sockets) {
+      s->retired = true;
+      retire_if_done(*s);
+    }
+  sources_ = sources;
+  open_pools();
 }
 
 UdpUpstream::~UdpUpstream() {
   for (auto& [serial, s] : sockets_) s->close(ctx_.flush_list);
 }
 
-UdpUpstream::Socket* UdpUpstream::open_socket() {
+UdpUpstream::Socket* UdpUpstream::open_socket(const Pool& pool) {
   sockaddr_storage ss;
   socklen_t len = server_->endpoint.to_sockaddr(ss);
-  // connect() binds the socket to an ephemeral port; Linux picks it at random.
+  // connect() binds the socket to an ephemeral port; Linux picks it at random. With a source
+  // address, bind() to it (port 0: still a random port) comes first.
   int fd = ::socket(ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0 || ::connect(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0) {
-    spdlog::warn("upstream {}: cannot open a UDP socket: {}", server_->name, std::strerror(errno));
+  bool ok = fd >= 0;
+  if (ok && pool.source) {
+    sockaddr_storage src;
+    socklen_t src_len = conf::Endpoint(*pool.source, 0).to_sockaddr(src);
+    ok = ::bind(fd, reinterpret_cast<sockaddr*>(&src), src_len) == 0;
+  }
+  if (!ok || ::connect(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0) {
+    spdlog::warn("upstream {}: cannot open a UDP socket{}: {}", server_->name,
+                 pool.source ? " from " + pool.source->str() : std::string(), std::strerror(errno));
     if (fd >= 0) ::close(fd);
     return nullptr;
   }
   auto s = std::make_unique<Socket>();
   s->owner = this;
   s->serial = ++socket_serial_;
+  s->slot = pool.slot;
   s->fd = fd;
   s->uses_left = kMinUsesPerSocket + arc4random_uniform(2 * kMinUsesPerSocket);
   if (ctx_.forwarder.dnstap()) s->local = dnstap::local_endpoint(fd);  // FORWARDER_* source
@@ -77,19 +113,33 @@ UdpUpstream::Socket* UdpUpstream::open_socket() {
   return raw;
 }
 
+// The pool whose source sent this server the fewest packets lately (DEPLOY.md §1); pools
+// whose sockets could not be opened are skipped. Called once per loop iteration.
+std::size_t UdpUpstream::quietest_pool() const {
+  if (pools_.size() == 1) return pools_[0].sockets.empty() ? 1 : 0;
+  return aws::quietest(
+      pools_.size(), [this](std::size_t i) { return !pools_[i].sockets.empty(); },
+      [this](std::size_t i) { return server_->packets.recent(pools_[i].slot); });
+}
+
 // The socket for the next query: the current one while it has datagrams waiting for this
 // iteration's flush (batching: one sendmmsg, and the replies arrive together), otherwise the
-// next of the pool. One that has served its share is replaced by a fresh one.
+// next of the quietest source's pool. One that has served its share is replaced by a fresh one.
 UdpUpstream::Socket* UdpUpstream::next_socket() {
-  if (active_.empty()) return nullptr;
-  if (Socket* current = active_[turn_]; !current->out.empty() && current->uses_left > 0) {
-    --current->uses_left;
-    return current;
+  if (current_ < pools_.size() && !pools_[current_].sockets.empty()) {
+    const Pool& pool = pools_[current_];
+    if (Socket* current = pool.sockets[pool.turn]; !current->out.empty() && current->uses_left > 0) {
+      --current->uses_left;
+      return current;
+    }
   }
-  turn_ = (turn_ + 1) % active_.size();
-  Socket*& slot = active_[turn_];
+  current_ = quietest_pool();
+  if (current_ == pools_.size()) return nullptr;
+  Pool& pool = pools_[current_];
+  pool.turn = (pool.turn + 1) % pool.sockets.size();
+  Socket*& slot = pool.sockets[pool.turn];
   if (slot->uses_left == 0) {
-    if (Socket* fresh = open_socket()) {
+    if (Socket* fresh = open_socket(pool)) {
       Socket* old = std::exchange(slot, fresh);
       old->retired = true;
       retire_if_done(*old);
@@ -120,6 +170,7 @@ void UdpUpstream::send(pipeline::QueryPtr q, std::size_t server_index) {
     dnstap::forwarder_query(*tap, *q, s->local, server_->endpoint);
   ctx_.flush_list.enlist(*s);
   server_->queries.fetch_add(1, std::memory_order_relaxed);
+  server_->packets.add(s->slot, 1);
   const auto now = std::chrono::steady_clock::now();
   deadlines_.push_back({now + timeout_, s->serial, id, ++serial_});
   s->pending.emplace(id, Pending{std::move(q), server_index, serial_, now});

@@ -54,7 +54,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"unknown_top_key", "threads: 1\nlisten_on: [1.2.3.4]\n",
                 "test.yaml:2:1: listen_on: unknown key (expected one of: listen, threads, "
                 "clients, domain, tcp, upstreams, rules, answers, decision_log, metrics, user, "
-                "cache, dnstap)"},
+                "cache, dnstap, aws)"},
         BadCase{"duplicate_top_key", "threads: 1\nthreads: 2\n",
                 "test.yaml:2:1: threads: duplicate key"},
         BadCase{"complex_key", "? [a, b]\n: 1\n", "test.yaml:1:3: expected a key name"}),
@@ -198,7 +198,7 @@ INSTANTIATE_TEST_SUITE_P(
                 "expected IP, IP:PORT, [IPv6]:PORT or system"},
         BadCase{"unknown_group_key", "upstreams:\n  aws:\n    servers: [10.0.0.1]\n    retries: 2\n",
                 "test.yaml:4:5: upstreams.aws.retries: unknown key (expected one of: servers, "
-                "timeout, max_failures, probe_interval, max_outstanding)"},
+                "timeout, max_failures, probe_interval, max_outstanding, source_addresses)"},
         BadCase{"timeout_no_unit",
                 "upstreams:\n  aws:\n    servers: [10.0.0.1]\n    timeout: 1500\n",
                 "test.yaml:4:14: upstreams.aws.timeout: expected a duration with a unit (ms, s, "
