@@ -64,6 +64,7 @@ void Monitor::tick(Clock::time_point now) {
   if (refresh) interfaces_now_ = host_.interfaces();
 
   for (auto& [key, s] : series_) s.seen = false;
+  for (auto& [name, i] : interfaces_) i.sources.clear();  // those that sent in the window
   const auto& aws = plan_->config.aws;
   for (const auto& g : plan_->groups) {
     for (const auto& server : g.servers) {
@@ -87,7 +88,7 @@ void Monitor::tick(Clock::time_point now) {
         if (s.amazon && !s.interface.empty()) {
           auto& i = interfaces_[s.interface];
           i.this_tick += delta;
-          i.sources.insert(s.source);
+          if (s.window.max() > 0) i.sources.insert(s.source);
         }
       }
     }

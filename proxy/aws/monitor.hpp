@@ -58,7 +58,7 @@ class Monitor {
   struct Interface {
     RateWindow window;
     WarnGate gate;
-    std::set<std::string> sources;
+    std::set<std::string> sources;  // that sent to an Amazon resolver in the last ten seconds
     uint64_t this_tick = 0;
   };
   void resolve(Series& s);
