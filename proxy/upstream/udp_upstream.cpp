@@ -84,6 +84,11 @@ UdpUpstream::Socket* UdpUpstream::open_socket(const Pool& pool) {
   // address, bind() to it (port 0: still a random port) comes first.
   int fd = ::socket(ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   bool ok = fd >= 0;
+  // Replies to a batch arrive together; while the worker is busy (or descheduled) they wait in
+  // this buffer, and the kernel's default (~200 KiB, ~90 small datagrams) overflowed under load
+  // in the fault tests. The kernel caps the request at net.core.rmem_max.
+  const int rcvbuf = kReceiveBuffer;
+  if (ok) ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
   if (ok && pool.source) {
     sockaddr_storage src;
     socklen_t src_len = conf::Endpoint(*pool.source, 0).to_sockaddr(src);
@@ -128,7 +133,8 @@ std::size_t UdpUpstream::quietest_pool() const {
 UdpUpstream::Socket* UdpUpstream::next_socket() {
   if (current_ < pools_.size() && !pools_[current_].sockets.empty()) {
     const Pool& pool = pools_[current_];
-    if (Socket* current = pool.sockets[pool.turn]; !current->out.empty() && current->uses_left > 0) {
+    if (Socket* current = pool.sockets[pool.turn]; !current->out.empty() &&
+        current->out.size() < kBatchPerSocket && current->uses_left > 0) {
       --current->uses_left;
       return current;
     }

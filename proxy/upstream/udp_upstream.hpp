@@ -56,6 +56,10 @@ class UdpUpstream {
   };
   static constexpr std::size_t kSockets = 32;
   static constexpr uint32_t kMinUsesPerSocket = 256;  // retired after 256..767 queries
+  // At most this many queries of one loop iteration share a socket: batches stay large enough
+  // to save syscalls, and a burst of replies is spread over several receive buffers.
+  static constexpr std::size_t kBatchPerSocket = 16;
+  static constexpr int kReceiveBuffer = 1 << 20;
   static constexpr std::size_t kMinSocketsPerSource = 4;
 
   // `sources`: upstreams.NAME.source_addresses (empty: the kernel chooses).
