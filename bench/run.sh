@@ -10,6 +10,8 @@
 #   bench/run.sh threads    1 vs 2 worker threads (proxy on both cores)
 #   bench/run.sh tcp        forwarding over TCP, vs dnsdist
 #   bench/run.sh direct     devoguard vs direct (the harness's ceiling) and dnsdist
+#   bench/run.sh cache      answer cache off vs on, every query forwarded (--mix forward):
+#                           the hit path; compare its q/core-s with `local` (the local answers)
 # Extra arguments go to dnsbench (e.g. --rounds 5, --json-out FILE).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,5 +38,9 @@ case "$scenario" in
   threads) exec "$dnsbench" run --proxy-cpus 0,1 --proxy "threads-1=build/devoguard run -c {config}" \
              --proxy "threads-2=sed 's/^threads: 1$/threads: 2/' {config} > {workdir}/t2.yaml && exec build/devoguard run -c {workdir}/t2.yaml" \
              --config bench/devoguard.yaml "$@" ;;
-  *) echo "usage: bench/run.sh mix|local|pairs|log|threads|tcp|direct [dnsbench args]" >&2; exit 2 ;;
+  cache)   exec "$dnsbench" run --mix forward \
+             --proxy "cache-off=build/devoguard run -c {config}" \
+             --proxy "cache-on={ cat {config}; echo 'cache: {enabled: true}'; } > {workdir}/cache.yaml && exec build/devoguard run -c {workdir}/cache.yaml" \
+             --config bench/devoguard.yaml "$@" ;;
+  *) echo "usage: bench/run.sh mix|local|pairs|log|threads|tcp|direct|cache [dnsbench args]" >&2; exit 2 ;;
 esac

@@ -61,8 +61,13 @@ std::optional<Found> Cache::find(std::string_view key, Clock::time_point now) {
 }
 
 std::optional<Found> Cache::lookup(const KeyFields& fields, Clock::time_point now) {
-  if (auto f = find(make_key(fields).view(), now)) return f;
-  return find(make_key(fields, true).view(), now);
+  // The entry for this type, else the name's NXDOMAIN; a fresh one of either before a stale
+  // one (a name that stopped existing has a fresh NXDOMAIN beside its stale records).
+  auto exact = find(make_key(fields).view(), now);
+  if (exact && exact->fresh) return exact;
+  auto any = find(make_key(fields, true).view(), now);
+  if (any && (any->fresh || !exact)) return any;
+  return exact;
 }
 
 bool Cache::store(const KeyFields& fields, std::span<const uint8_t> reply, Clock::time_point now) {

@@ -27,6 +27,50 @@ std::string size_text(uint64_t bytes) {
   return fmt::format("{}", bytes);
 }
 
+std::string ttl_text(uint32_t seconds) {
+  return seconds == 0 ? std::string("0s") : conf::format_duration(std::chrono::seconds(seconds));
+}
+
+void print_cache(const conf::Cache& c, std::ostream& out) {
+  if (!c.enabled) {
+    out << "cache: off\n";
+    return;
+  }
+  const auto& s = c.serve_stale;
+  out << fmt::format("cache: max_entries {}, ttl {}..{}, negative ttl {}..{}, serve_stale {}\n",
+                     c.max_entries, ttl_text(c.min_ttl), ttl_text(c.max_ttl),
+                     ttl_text(c.negative_min_ttl), ttl_text(c.negative_max_ttl),
+                     s.enabled ? fmt::format("max_stale {}, answer_ttl {}, client_timeout {}, "
+                                             "recheck {}",
+                                             conf::format_duration(s.max_stale),
+                                             conf::format_duration(s.answer_ttl),
+                                             conf::format_duration(s.client_timeout),
+                                             conf::format_duration(s.recheck))
+                               : std::string("off"));
+}
+
+// DEPLOY.md §1: without the cache every forwarded query is a packet against the Amazon
+// resolver's 1024 per second per network interface. The fixed addresses only: the VPC+2
+// resolver has no fixed address.
+std::vector<std::string> plan_notes(const pipeline::Plan& plan) {
+  std::vector<std::string> notes;
+  if (plan.config.cache.enabled) return notes;
+  for (const auto& g : plan.groups) {
+    if (!g.used) continue;
+    for (const auto& sv : g.servers) {
+      const auto address = sv->endpoint.address().str();
+      if (address != "169.254.169.253" && address != "fd00:ec2::253") continue;
+      notes.push_back(fmt::format(
+          "cache off with an Amazon resolver upstream ({} in group {}): every forwarded query "
+          "counts against its 1024 packets/s per network interface; consider `cache: "
+          "{{enabled: true}}`",
+          sv->name, g.name));
+      return notes;
+    }
+  }
+  return notes;
+}
+
 void print_plan(const pipeline::Plan& plan, std::ostream& out) {
   const auto& c = plan.config;
   out << "listen: "
@@ -72,6 +116,7 @@ void print_plan(const pipeline::Plan& plan, std::ostream& out) {
   int i = 1;
   for (const auto& line : plan.rules.describe()) out << "  " << i++ << ". " << line << "\n";
   out << fmt::format("answers: negative_ttl {}s\n", c.answers.negative_ttl);
+  print_cache(c.cache, out);
   if (c.decision_log.path.empty())
     out << "decision_log: off\n";
   else
@@ -123,7 +168,8 @@ void add_check(CLI::App& app, Action& action) {
   auto* cmd = app.add_subcommand("check", "Validate a configuration and print the effective plan.");
   cmd->footer(
       "Prints listeners, upstream groups, the rules in order and the devolution parents of each\n"
-      "suffix; warnings go to stderr. On an error prints FILE:LINE:COL: key: message to stderr.\n"
+      "suffix, then notes (advice, e.g. the answer cache); warnings go to stderr. On an error\n"
+      "prints FILE:LINE:COL: key: message to stderr.\n"
       "Exit codes: 0 valid, 2 invalid.");
   auto path = std::make_shared<std::string>();
   cmd->add_option("-c,--config", *path, "configuration file (YAML)")->required();
@@ -142,6 +188,8 @@ void add_check(CLI::App& app, Action& action) {
       std::cout << *path << ": configuration is valid\n";
       print_plan(**plan, std::cout);
       for (const auto& w : plan_warnings(**plan)) std::cerr << "warning: " << w << "\n";
+      // Notes are advice, not doubts about the file: on stdout, after the plan.
+      for (const auto& n : plan_notes(**plan)) std::cout << "note: " << n << "\n";
       return 0;
     };
   });

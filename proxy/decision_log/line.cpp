@@ -14,7 +14,7 @@ namespace dg::proxy::decision_log {
 namespace {
 
 enum class Key { Ts, Client, Proto, Id, Qname, Qtype, Rule, Action, Upstream, Rcode, LatencyUs,
-                 DevolvedFrom, DryRun, Ancount, LabelScore, Unknown };
+                 DevolvedFrom, DryRun, Ancount, LabelScore, Cache, Unknown };
 
 // `k` (already known to be as long) is `word`. A loop of constant length is unrolled into a
 // few compares; memcmp of odd sizes would be a library call per key.
@@ -39,6 +39,7 @@ Key key_of(std::string_view k) {
       if (is(k, "qname")) return Key::Qname;
       if (is(k, "qtype")) return Key::Qtype;
       if (is(k, "rcode")) return Key::Rcode;
+      if (is(k, "cache")) return Key::Cache;
       break;
     case 6:
       if (is(k, "client")) return Key::Client;
@@ -189,7 +190,13 @@ bool Scanner::field(Key key, std::string_view name, Line& out) {
     case Key::Action:
       seen_ |= kAction;
       return required_string(name, out.action);
-    case Key::Upstream: return required_string(name, out.upstream);
+    case Key::Upstream: {  // null: answered from the cache
+      std::optional<std::string_view> upstream;
+      if (!string_or_null(name, upstream)) return false;
+      out.upstream = upstream.value_or(std::string_view{});
+      return true;
+    }
+    case Key::Cache: return required_string(name, out.cache);
     case Key::Rcode: return string_or_null(name, out.rcode);
     case Key::LatencyUs: return integer(name, out.latency_us);
     case Key::DevolvedFrom: return required_string(name, out.devolved_from);
@@ -368,7 +375,7 @@ bool Scanner::skip_value(int depth) {
 std::expected<void, std::string> Line::scan(std::string_view line) {
   text = line;
   ts = {};
-  ts_text = client = proto = qname = qtype = action = upstream = devolved_from = {};
+  ts_text = client = proto = qname = qtype = action = upstream = cache = devolved_from = {};
   id.reset();
   rule.reset();
   rcode.reset();

@@ -31,7 +31,8 @@ class Line {
   std::string_view qtype;
   std::optional<std::string_view> rule;  // null in the log: no rule decided
   std::string_view action;
-  std::string_view upstream;  // "" when absent
+  std::string_view upstream;  // "" when absent or null
+  std::string_view cache;     // hit, miss, stale, bypass; "" when absent (cache off)
   std::optional<std::string_view> rcode;  // null: nothing was sent
   std::optional<uint64_t> latency_us;
   std::string_view devolved_from;  // "" when absent

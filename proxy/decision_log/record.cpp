@@ -218,6 +218,12 @@ void append_json(const Record& r, std::string& out) {
   if (!r.upstream.empty()) {
     out.append(R"(,"upstream":)");
     append_string(out, r.upstream);
+  } else if (r.cache == CacheResult::Hit || r.cache == CacheResult::Stale) {
+    out.append(R"(,"upstream":null)");
+  }
+  if (r.cache != CacheResult::None) {
+    constexpr std::string_view kNames[] = {"", "hit", "miss", "stale", "bypass"};
+    out.append(R"(,"cache":")").append(kNames[std::size_t(r.cache)]).push_back('"');
   }
   out.append(R"(,"rcode":)");
   append_rcode(out, r.rcode);

@@ -38,6 +38,7 @@ std::string detail_of(const Line& line) {
   };
   if (!line.devolved_from.empty()) part("from ", line.devolved_from);
   if (!line.upstream.empty()) part("via ", line.upstream);
+  if (!line.cache.empty()) part("cache=", line.cache);
   if (!line.dry_run.empty()) {
     std::string rules;
     for (auto r : line.dry_run) rules.append(rules.empty() ? "" : ",").append(r);

@@ -33,6 +33,8 @@ class WorkerCounters {
   void count_rcode(uint8_t rcode) { bump(rcodes_[rcode & 0x0f]); }
   void count_no_answer() { bump(no_answer_); }
   void count_malformed() { bump(malformed_); }
+  // devoguard_cache_lookups_total{result}: hit, miss, stale, bypass (CacheResult 1..4).
+  void count_cache(decision_log::CacheResult r) { bump(cache_lookups_[std::size_t(r) & 7]); }
 
   // For the scrape: a copy of the series (labels and values).
   struct Sample {
@@ -43,6 +45,9 @@ class WorkerCounters {
   uint64_t rcode(int i) const { return rcodes_[i].load(std::memory_order_relaxed); }
   uint64_t no_answer() const { return no_answer_.load(std::memory_order_relaxed); }
   uint64_t malformed() const { return malformed_.load(std::memory_order_relaxed); }
+  uint64_t cache_lookups(decision_log::CacheResult r) const {
+    return cache_lookups_[std::size_t(r) & 7].load(std::memory_order_relaxed);
+  }
 
  private:
   mutable std::mutex series_mutex_;  // guards the containers (not the values): taken on a new
@@ -53,6 +58,7 @@ class WorkerCounters {
   std::array<std::atomic<uint64_t>, 16> rcodes_{};
   std::atomic<uint64_t> no_answer_{0};
   std::atomic<uint64_t> malformed_{0};
+  std::array<std::atomic<uint64_t>, 8> cache_lookups_{};
 };
 
 }  // namespace dg::proxy::metrics

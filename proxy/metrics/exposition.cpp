@@ -170,6 +170,33 @@ void limits(std::string& out, const pipeline::Plan& plan) {
                  limiter ? limiter->clients() : 0);
 }
 
+// The answer cache (DEPLOY.md §1): the families are always there, zero with the cache off.
+void cache(std::string& out, const Sources& s) {
+  using R = decision_log::CacheResult;
+  header(out, "devoguard_cache_lookups_total", "counter",
+         "Forwarded queries by what the answer cache did (bypass: RD=0).");
+  for (auto [r, name] : {std::pair{R::Hit, "hit"}, std::pair{R::Miss, "miss"},
+                         std::pair{R::Stale, "stale"}, std::pair{R::Bypass, "bypass"}}) {
+    uint64_t n = 0;
+    for (const auto* w : s.workers) n += w->cache_lookups(r);
+    fmt::format_to(std::back_inserter(out), "devoguard_cache_lookups_total{{result=\"{}\"}} {}\n",
+                   name, n);
+  }
+  const auto* c = s.plan->cache.get();
+  header(out, "devoguard_cache_entries", "gauge",
+         "Entries in the answer cache (negative: NXDOMAIN and NODATA).");
+  fmt::format_to(std::back_inserter(out),
+                 "devoguard_cache_entries{{kind=\"positive\"}} {}\n"
+                 "devoguard_cache_entries{{kind=\"negative\"}} {}\n",
+                 c ? c->entries(false) : 0, c ? c->entries(true) : 0);
+  header(out, "devoguard_cache_evictions_total", "counter",
+         "Entries removed: lru (table full) or expired (past their stale life).");
+  fmt::format_to(std::back_inserter(out),
+                 "devoguard_cache_evictions_total{{reason=\"lru\"}} {}\n"
+                 "devoguard_cache_evictions_total{{reason=\"expired\"}} {}\n",
+                 c ? c->evictions_lru() : 0, c ? c->evictions_expired() : 0);
+}
+
 void tcp(std::string& out, const listen::TcpLimits& tcp) {
   header(out, "devoguard_tcp_connections", "gauge", "Open client TCP connections.");
   fmt::format_to(std::back_inserter(out), "devoguard_tcp_connections {}\n", tcp.total());
@@ -192,6 +219,7 @@ std::string render(const Sources& s) {
   upstreams(out, *s.plan);
   state(out, s);
   limits(out, *s.plan);
+  cache(out, s);
   if (s.tcp) tcp(out, *s.tcp);
   return out;
 }

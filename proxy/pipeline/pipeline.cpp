@@ -27,7 +27,10 @@ bool answered_with_data(std::span<const uint8_t> reply) {
 
 Pipeline::Pipeline(uv_loop_t* loop, std::shared_ptr<const Plan> plan, decision_log::Writer* log,
                    uv::FlushList& flush_list)
-    : plan_(std::move(plan)), log_(log), forwarder_(loop, *this, flush_list) {}
+    : plan_(std::move(plan)), log_(log), forwarder_(loop, *this, flush_list) {
+  uv_timer_init(loop, stale_timer_.get());
+  stale_timer_.get()->data = this;
+}
 
 void Pipeline::on_query(QueryPtr q) {
   q->plan = plan_;
@@ -47,6 +50,7 @@ void Pipeline::on_query(QueryPtr q) {
   classify(*q);
   switch (q->decision.action) {
     case rules::Action::Forward:
+      if (q->plan->cache && answer_from_cache(q)) return;  // one branch with the cache off
       return forwarder_.send(std::move(q));  // comes back through finish()
     case rules::Action::Drop:
       return finish(std::move(q), {});
@@ -82,6 +86,7 @@ void Pipeline::answer_locally(QueryPtr q) {
 }
 
 void Pipeline::fail_upstream(QueryPtr q) {
+  if (q->cache.result != CacheResult::None && fail_to_stale(q)) return;
   dns::AnswerSpec spec{.rcode = dns::kServFail,
                        .ede = dns::Ede{dns::EdeCode::NoReachableAuthority, ""}};
   dns::build_answer(q->msg, q->wire, spec, answer_);
@@ -89,21 +94,27 @@ void Pipeline::fail_upstream(QueryPtr q) {
 }
 
 void Pipeline::finish(QueryPtr q, std::span<uint8_t> reply) {
+  if (q->cache.result != CacheResult::None) return finish_cached(std::move(q), reply);
+  complete(*q, reply);
+}
+
+void Pipeline::complete(Query& q, std::span<uint8_t> reply) {
   // The tracker learns the outcome before the client does: the client's devolved retry can
-  // only come after it has this reply.
-  if (q->plan->tracker)
-    q->plan->tracker->observe(q->client.address(), q->msg.qname.view(), q->msg.qtype,
-                              answered_with_data(reply), q->received);
-  if (!reply.empty()) q->sink->send(q->client, reply);
-  count(*q, reply);
-  record(*q, reply);
-  if (dnstap_) dnstap::client_response(*dnstap_, *q, reply);
+  // only come after it has this reply. A cached NXDOMAIN is "no data" like a forwarded one.
+  if (q.plan->tracker)
+    q.plan->tracker->observe(q.client.address(), q.msg.qname.view(), q.msg.qtype,
+                             answered_with_data(reply), q.received);
+  if (!reply.empty()) q.sink->send(q.client, reply);
+  count(q, reply);
+  record(q, reply);
+  if (dnstap_) dnstap::client_response(*dnstap_, q, reply);
 }
 
 void Pipeline::count(const Query& q, std::span<const uint8_t> reply) {
   const auto* rule = q.decision.rule;
   const int index = rule ? int(rule - q.plan->rules.rules().data()) : -1;
   counters_.count_query(q.plan->generation, index, rule, q.decision.action, q.proto);
+  if (q.cache.result != CacheResult::None) counters_.count_cache(q.cache.result);
   if (reply.empty())
     counters_.count_no_answer();
   else
@@ -122,6 +133,7 @@ void Pipeline::record(const Query& q, std::span<const uint8_t> reply) {
   if (q.decision.rule) r.rule = q.decision.rule->name;
   r.action = rules::action_name(q.decision.action);
   if (q.upstream) r.upstream = q.upstream->name;
+  r.cache = q.cache.result;
   if (!reply.empty()) {
     r.rcode = dns::rcode_of(reply);
     if (reply.size() >= dns::kHeaderSize) r.ancount = dns::ancount_of(reply);

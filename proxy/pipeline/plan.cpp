@@ -32,6 +32,14 @@ std::shared_ptr<RateLimiter> make_rate_limiter(const conf::Config& config, const
   return std::make_shared<RateLimiter>(limit, old ? old->limited() : 0);
 }
 
+// The entries survive a reload that keeps every cache setting (they were stored under them).
+std::shared_ptr<cache::Cache> make_cache(const conf::Config& config, const Plan* previous) {
+  if (!config.cache.enabled) return nullptr;
+  if (previous && previous->cache && previous->cache->settings() == config.cache)
+    return previous->cache;
+  return std::make_shared<cache::Cache>(config.cache);
+}
+
 bool same_domain(const conf::Domain& a, const conf::Domain& b) {
   return a.suffixes == b.suffixes && a.devolution_level == b.devolution_level &&
          a.correlation_window == b.correlation_window && a.max_tracked == b.max_tracked;
@@ -71,6 +79,7 @@ std::expected<std::shared_ptr<const Plan>, conf::Error> Plan::build(conf::Config
     }
   }
   plan->rate_limiter = make_rate_limiter(config, previous);
+  plan->cache = make_cache(config, previous);
   plan->rules = std::move(*rules);
   plan->config = std::move(config);
   return plan;

@@ -11,6 +11,7 @@
 
 #include "conf/load.hpp"
 #include "conf/model.hpp"
+#include "proxy/cache/cache.hpp"
 #include "proxy/pipeline/rate_limit.hpp"
 #include "proxy/upstream/group_load.hpp"
 #include "proxy/upstream/server_state.hpp"
@@ -37,9 +38,10 @@ struct Plan {
   std::vector<GroupPlan> groups;            // same order as config.upstreams
   std::shared_ptr<rules::Tracker> tracker;  // null without domain.suffixes
   std::shared_ptr<RateLimiter> rate_limiter;  // null without clients.rate_limit
+  std::shared_ptr<cache::Cache> cache;        // null unless cache.enabled; shared by workers
 
   // Compiles `config`; `previous` (may be null) donates server health, group loads, the
-  // tracker and the rate limiter.
+  // tracker, the rate limiter and the answer cache.
   static std::expected<std::shared_ptr<const Plan>, conf::Error> build(
       conf::Config config, const Plan* previous);
 

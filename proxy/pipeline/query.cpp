@@ -1,8 +1,12 @@
 #include "proxy/pipeline/query.hpp"
 
+#include "proxy/pipeline/stale_waits.hpp"
+
 namespace dg::proxy::pipeline {
 
 void QueryRecycler::operator()(Query* q) const {
+  // A query dropped while it waited for a stale answer (shutdown drops what is in flight).
+  if (q->cache.ticket) q->cache.waits->forget(q->cache.ticket);
   if (pool)
     pool->give_back(q);
   else
@@ -35,6 +39,7 @@ void QueryPool::give_back(Query* q) {
   q->decision.group = -1;                       // (ACL refusal) must not log a stale action
   q->decision.dry_run.clear();
   q->upstream = nullptr;
+  q->cache = {};
   free_.push_back(q);
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "conf/address.hpp"
+#include "proxy/cache/entry.hpp"
 #include "proxy/decision_log/record.hpp"
 #include "proxy/dns/message.hpp"
 #include "proxy/pipeline/plan.hpp"
@@ -19,6 +20,18 @@
 namespace dg::proxy::pipeline {
 
 using Proto = decision_log::Proto;
+using CacheResult = decision_log::CacheResult;
+class StaleWaits;
+
+// The answer cache's part of a forwarded query (proxy/cache/, Pipeline's cache steps); stays
+// blank (result None) when the cache is off.
+struct CacheUse {
+  CacheResult result = CacheResult::None;
+  std::shared_ptr<const cache::Entry> stale;  // an expired entry to fall back on (serve_stale)
+  StaleWaits* waits = nullptr;  // set with `ticket`: waiting for its client_timeout there
+  uint64_t ticket = 0;
+  bool answered = false;  // the client got the stale answer; the upstream reply only refreshes
+};
 
 // Where the reply goes: the UDP listener the query came in on, or its TCP connection. A TCP
 // connection may have closed by the time the reply is ready; send() then does nothing.
@@ -45,6 +58,7 @@ struct Query {
 
   // The outcome, set by whoever answered.
   const upstream::ServerState* upstream = nullptr;  // the server that answered
+  CacheUse cache;
 };
 
 // Queries are recycled by their worker's pool: the deleter hands the object back (its buffers

@@ -18,6 +18,9 @@ Modes (attribute `mode`, read when each query arrives):
                 the question, QR=0, no question), then the right reply
   garbage       only the malformed replies of `malformed`, never the right one
 `qname_delay` ({"slow.example.com": ms}) delays answers for single names in any answering mode.
+`answer_ttl` is the TTL of the A record (60); `soa_ttl` set puts an SOA (TTL and MINIMUM both
+`soa_ttl`, owner the parent of the name) in the authority section of NXDOMAIN answers, which
+makes them cacheable (RFC 2308).
 Each query is answered on its own thread, so a delayed answer never holds back another one.
 Every query received is recorded (see `Received`)."""
 import dataclasses
@@ -78,6 +81,8 @@ class FaultUpstream:
         self.delay_ms = 0
         self.flaky_after = 3
         self.qname_delay = {}
+        self.answer_ttl = 60
+        self.soa_ttl = None
         self._lock = threading.Lock()
         self._received = []
         self._stop = threading.Event()
@@ -155,7 +160,12 @@ class FaultUpstream:
         resp.set_rcode(rcode)
         q = resp.question[0]
         if rcode == dns.rcode.NOERROR and not truncated:
-            resp.answer.append(dns.rrset.from_text(q.name, 60, "IN", "A", ip or self.answer_ip))
+            resp.answer.append(dns.rrset.from_text(q.name, self.answer_ttl, "IN", "A",
+                                                   ip or self.answer_ip))
+        if rcode == dns.rcode.NXDOMAIN and self.soa_ttl is not None:
+            resp.authority.append(dns.rrset.from_text(
+                q.name.parent(), self.soa_ttl, "IN", "SOA",
+                f"ns.invalid. hostmaster.invalid. 1 7200 900 1209600 {self.soa_ttl}"))
         if truncated:
             resp.flags |= dns.flags.TC
         return resp

@@ -86,6 +86,23 @@ TEST(Cache, NxDomainAnswersEveryType) {
   EXPECT_EQ(cache.entries(false), 0u);
 }
 
+TEST(Cache, FreshNxDomainBeforeStaleRecordsOfTheName) {
+  Cache cache(settings(1000, true));
+  auto a = test::client_query({});
+  ASSERT_TRUE(cache.store(fields(a), test::reply_wire(a_reply("www.example.com", 60)), t0));
+  ReplySpec nx{.rcode = LDNS_RCODE_NXDOMAIN, .authority = {test::kSoa}};
+  ASSERT_TRUE(cache.store(fields(a), test::reply_wire(nx), t0 + 10s));  // the name went away
+  // While the A record is fresh, it answers for its type...
+  auto f = cache.lookup(fields(a), t0 + 20s);
+  ASSERT_TRUE(f);
+  EXPECT_FALSE(f->entry->negative);
+  // ...once stale, the fresh NXDOMAIN does, not the stale record.
+  f = cache.lookup(fields(a), t0 + 70s);
+  ASSERT_TRUE(f);
+  EXPECT_TRUE(f->fresh);
+  EXPECT_TRUE(f->entry->any_type);
+}
+
 TEST(Cache, NoDataAnswersOnlyItsType) {
   Cache cache(settings());
   auto a = test::client_query({});

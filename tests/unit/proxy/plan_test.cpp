@@ -58,6 +58,22 @@ TEST(Plan, ReloadWithOtherSuffixesStartsAFreshTracker) {
   EXPECT_NE(second->tracker, first->tracker);
 }
 
+TEST(Plan, CacheOnlyWhenEnabledAndKeptByAnUnchangedReload) {
+  auto off = *Plan::build(load(kBase), nullptr);
+  EXPECT_FALSE(off->cache);
+  const std::string on = std::string(kBase) + "cache: { enabled: true, max_ttl: 10m }\n";
+  auto first = *Plan::build(load(on), off.get());
+  ASSERT_TRUE(first->cache);
+  auto same = *Plan::build(load(on), first.get());
+  EXPECT_EQ(same->cache, first->cache);
+  auto changed = *Plan::build(load(std::string(kBase) + "cache: { enabled: true }\n"), same.get());
+  ASSERT_TRUE(changed->cache);
+  EXPECT_NE(changed->cache, first->cache);
+  EXPECT_EQ(changed->cache->settings().max_ttl, 3600u);
+  auto disabled = *Plan::build(load(kBase), changed.get());
+  EXPECT_FALSE(disabled->cache);
+}
+
 TEST(SoaOwner, DevolvedQueryGetsItsDevolutionParentOthersTheirParent) {
   auto plan = *Plan::build(load(kBase), nullptr);
   struct Case {
