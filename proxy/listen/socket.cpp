@@ -32,6 +32,14 @@ std::expected<int, std::string> bind_socket(const conf::Endpoint& at, int type) 
   if (ss.ss_family == AF_INET6 &&
       ::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one) != 0)
     return failed(at, "setsockopt(IPV6_V6ONLY)", fd);
+  if (type == SOCK_DGRAM) {
+    // A burst of queries waits here while the worker is busy or descheduled; with the kernel
+    // default (~200 KiB, ~90 small datagrams) a 10-minute soak on a loaded machine lost 0.6 %
+    // of its queries before devoguard saw them. The kernel caps this at net.core.rmem_max;
+    // failing to get it is not an error.
+    const int rcvbuf = 4 << 20;
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+  }
   if (::bind(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0) {
     // EACCES: a port below net.ipv4.ip_unprivileged_port_start (1024 by default) without
     // the capability (server/capability.hpp raises it when it is permitted).
