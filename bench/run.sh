@@ -10,6 +10,7 @@
 #   bench/run.sh threads    1 vs 2 worker threads (proxy on both cores)
 #   bench/run.sh tcp        forwarding over TCP, vs dnsdist
 #   bench/run.sh direct     devoguard vs direct (the harness's ceiling) and dnsdist
+#   bench/run.sh peers      devoguard, dnsdist, unbound and dnsmasq vs direct (the full table)
 #   bench/run.sh cache      answer cache off vs on, every query forwarded (--mix forward):
 #                           the hit path; compare its q/core-s with `local` (the local answers)
 # Extra arguments go to dnsbench (e.g. --rounds 5, --json-out FILE).
@@ -29,6 +30,7 @@ case "$scenario" in
   pairs)   exec "$dnsbench" run "${dg[@]}" --config bench/devoguard.yaml --vs dnsdist --mix pairs "$@" ;;
   tcp)     exec "$dnsbench" run "${dg[@]}" --config bench/devoguard.yaml --vs dnsdist --transport tcp "$@" ;;
   direct)  exec "$dnsbench" run devoguard dnsdist "${dg[@]}" --config bench/devoguard.yaml --vs direct "$@" ;;
+  peers)   exec "$dnsbench" run devoguard dnsdist unbound dnsmasq "${dg[@]}" --config bench/devoguard.yaml --vs direct "$@" ;;
   # Variants are derived from the filled-in config: the decision_log section is its last two
   # lines; `threads: 1` is its own line.
   # (The first target is the reference of the ratios.)
@@ -42,5 +44,5 @@ case "$scenario" in
              --proxy "cache-off=build/devoguard run -c {config}" \
              --proxy "cache-on={ cat {config}; echo 'cache: {enabled: true}'; } > {workdir}/cache.yaml && exec build/devoguard run -c {workdir}/cache.yaml" \
              --config bench/devoguard.yaml "$@" ;;
-  *) echo "usage: bench/run.sh mix|local|pairs|log|threads|tcp|direct|cache [dnsbench args]" >&2; exit 2 ;;
+  *) echo "usage: bench/run.sh mix|local|pairs|log|threads|tcp|direct|peers|cache [dnsbench args]" >&2; exit 2 ;;
 esac
