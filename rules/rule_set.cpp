@@ -69,7 +69,10 @@ Decision RuleSet::classify(const Subject& subject) const {
   Subject s = subject;
   s.label_score = &d.label_score;  // only used during this call
   for (const Rule& r : rules_) {
-    if (r.match && !r.match->matches(s)) continue;
+    const bool scored_before = d.label_score >= 0;
+    const bool hit = !r.match || r.match->matches(s);
+    if (!scored_before && d.label_score >= 0) d.label_score_rule = &r;
+    if (!hit) continue;
     if (r.dry_run) {
       d.dry_run.push_back(&r);
       continue;

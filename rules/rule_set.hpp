@@ -38,6 +38,7 @@ struct Decision {
   int group = -1;
   std::vector<const Rule*> dry_run;  // rules that would have acted, in order
   double label_score = -1;  // ≥ 0 when a `random_label` matcher was evaluated (dry run too)
+  const Rule* label_score_rule = nullptr;  // the first rule whose matcher computed it
 };
 
 class RuleSet {

@@ -25,11 +25,23 @@ struct QuerySeries {
   std::atomic<uint64_t> value{0};
 };
 
+// devoguard_label_score{rule}: the random_label scores one rule computed, matched or not, so
+// that an operator can place min_score from real traffic (INVESTIGATE.md §3).
+struct ScoreSeries {
+  // Finer near the default threshold 0.90; a score is never above 1, so +Inf is le="1".
+  static constexpr std::array<double, 9> kBounds{0.1, 0.25, 0.5, 0.75, 0.8, 0.85, 0.9, 0.95, 0.99};
+  std::string rule;
+  std::array<std::atomic<uint64_t>, kBounds.size() + 1> buckets{};  // per bucket, last: ≤ 1
+  std::atomic<uint64_t> sum_micro{0};                                // Σ score × 10⁶
+};
+
 class WorkerCounters {
  public:
   // `plan_generation` and `rule_index` identify the rule cheaply; rule -1: no rule matched.
   void count_query(uint64_t plan_generation, int rule_index, const rules::Rule* rule,
                    rules::Action action, decision_log::Proto proto);
+  void count_label_score(uint64_t plan_generation, int rule_index, const rules::Rule& rule,
+                         double score);
   void count_rcode(uint8_t rcode) { bump(rcodes_[rcode & 0x0f]); }
   void count_no_answer() { bump(no_answer_); }
   void count_malformed() { bump(malformed_); }
@@ -42,6 +54,12 @@ class WorkerCounters {
     uint64_t value;
   };
   std::vector<Sample> query_samples() const;
+  struct ScoreSample {
+    std::string rule;
+    std::array<uint64_t, ScoreSeries::kBounds.size() + 1> buckets;
+    uint64_t sum_micro;
+  };
+  std::vector<ScoreSample> score_samples() const;
   uint64_t rcode(int i) const { return rcodes_[i].load(std::memory_order_relaxed); }
   uint64_t no_answer() const { return no_answer_.load(std::memory_order_relaxed); }
   uint64_t malformed() const { return malformed_.load(std::memory_order_relaxed); }
@@ -55,6 +73,9 @@ class WorkerCounters {
   std::deque<QuerySeries> series_;
   std::unordered_map<std::string, QuerySeries*> by_labels_;
   std::unordered_map<uint64_t, QuerySeries*> by_key_;  // (generation, rule, action, proto)
+  std::deque<ScoreSeries> scores_;
+  std::unordered_map<std::string, ScoreSeries*> scores_by_rule_;
+  std::unordered_map<uint64_t, ScoreSeries*> scores_by_key_;  // (generation, rule)
   std::array<std::atomic<uint64_t>, 16> rcodes_{};
   std::atomic<uint64_t> no_answer_{0};
   std::atomic<uint64_t> malformed_{0};

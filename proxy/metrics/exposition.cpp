@@ -58,6 +58,38 @@ void queries(std::string& out, const Sources& s) {
   fmt::format_to(std::back_inserter(out), "devoguard_malformed_total {}\n", malformed);
 }
 
+void label_scores(std::string& out, const Sources& s) {
+  using Bounds = decltype(ScoreSeries::kBounds);
+  struct Sum {
+    std::array<uint64_t, std::tuple_size_v<Bounds> + 1> buckets{};
+    uint64_t sum_micro = 0;
+  };
+  std::map<std::string, Sum> by_rule;
+  for (const auto* w : s.workers)
+    for (const auto& x : w->score_samples()) {
+      auto& sum = by_rule[x.rule];
+      for (std::size_t i = 0; i < x.buckets.size(); ++i) sum.buckets[i] += x.buckets[i];
+      sum.sum_micro += x.sum_micro;
+    }
+  header(out, "devoguard_label_score", "histogram",
+         "random_label scores computed by each rule (matched or not), to place min_score.");
+  for (const auto& [rule, sum] : by_rule) {
+    const std::string labels = fmt::format("rule=\"{}\"", esc(rule));
+    uint64_t cumulative = 0;
+    for (std::size_t i = 0; i < sum.buckets.size(); ++i) {
+      cumulative += sum.buckets[i];
+      const double le = i < ScoreSeries::kBounds.size() ? ScoreSeries::kBounds[i] : 1.0;
+      fmt::format_to(std::back_inserter(out), "devoguard_label_score_bucket{{{},le=\"{}\"}} {}\n",
+                     labels, le, cumulative);
+    }
+    fmt::format_to(std::back_inserter(out),
+                   "devoguard_label_score_bucket{{{},le=\"+Inf\"}} {}\n"
+                   "devoguard_label_score_sum{{{}}} {}\n"
+                   "devoguard_label_score_count{{{}}} {}\n",
+                   labels, cumulative, labels, double(sum.sum_micro) / 1e6, labels, cumulative);
+  }
+}
+
 void upstreams(std::string& out, const pipeline::Plan& plan) {
   struct Metric {
     const char* name;
@@ -216,6 +248,7 @@ std::string render(const Sources& s) {
   std::string out;
   out.reserve(16384);
   queries(out, s);
+  label_scores(out, s);
   upstreams(out, *s.plan);
   state(out, s);
   limits(out, *s.plan);

@@ -114,6 +114,9 @@ void Pipeline::count(const Query& q, std::span<const uint8_t> reply) {
   const auto* rule = q.decision.rule;
   const int index = rule ? int(rule - q.plan->rules.rules().data()) : -1;
   counters_.count_query(q.plan->generation, index, rule, q.decision.action, q.proto);
+  if (const auto* scorer = q.decision.label_score_rule)
+    counters_.count_label_score(q.plan->generation, int(scorer - q.plan->rules.rules().data()),
+                                *scorer, q.decision.label_score);
   if (q.cache.result != CacheResult::None) counters_.count_cache(q.cache.result);
   if (reply.empty())
     counters_.count_no_answer();

@@ -8,6 +8,9 @@ import shutil
 
 from harness.client import make_query, rcode, udp
 from harness.devoguard import SOURCE_DIR, group, run_command
+from harness.metrics import http_get, parse, value
+from harness.ports import free_port
+from harness.wait import wait_for
 
 # Copies of ../shared/samples, kept in the repo so that a clone alone passes its tests.
 SAMPLES = os.path.join(SOURCE_DIR, "tests", "fixtures", "samples")
@@ -315,3 +318,29 @@ def test_real_decision_log_through_analyze_and_explain(devoguard, unbound):
     pairs = [p for p in doc["devolution_pairs"] if p["to"] == "dglvrrerxokcxc.co.jp"]
     assert len(pairs) == 1 and pairs[0]["to_reached_aws"] is False
     assert all(line.get("ancount") is not None for line in d.decisions())
+
+
+def test_label_score_histogram_per_rule(devoguard, unbound):
+    """INVESTIGATE.md §3: devoguard_label_score{rule} counts every score a rule computed,
+    matched (the probe) or not (the word), by bucket."""
+    port = free_port()
+    cfg = dc_forwarder_config(unbound, dry_run=True)
+    cfg["metrics"] = {"listen": f"127.0.0.1:{port}"}
+    d = devoguard(cfg)
+    udp(make_query("dglvrrerxokcxc.co.jp"), d.port)
+    udp(make_query("mercari.co.jp"), d.port)
+    udp(make_query("www.example.com"), d.port)  # not under a parent: never scored
+
+    def scraped():
+        status, body = http_get(f"http://127.0.0.1:{port}/metrics")
+        s = parse(body) if status == 200 else {}
+        count = value(s, "devoguard_label_score_count", rule="random-under-parent")
+        return s if count == 2 else None
+    s = wait_for(scraped, timeout=5, message="two label scores counted")
+    bucket = lambda le: value(s, "devoguard_label_score_bucket", rule="random-under-parent", le=le)
+    assert bucket("0.9") == 1      # mercari
+    assert bucket("0.99") == 1     # the probe scores above 0.99
+    assert bucket("1") == 2 and bucket("+Inf") == 2
+    assert value(s, "devoguard_label_score_bucket", rule="default") is None
+    total = value(s, "devoguard_label_score_sum", rule="random-under-parent")
+    assert 0.99 < total < 1.9

@@ -176,6 +176,12 @@ TEST(Classify, RandomLabelScoresWithoutAllocating) {
   EXPECT_GE(d2.label_score, 0);  // evaluated: devolution_parent held
   EXPECT_LT(d2.label_score, 0.90);
   EXPECT_EQ(d3.label_score, -1);  // not under a parent: random_label never ran
+  // The rule that scored, for the devoguard_label_score histogram, matched or not.
+  ASSERT_NE(d1.label_score_rule, nullptr);
+  EXPECT_EQ(d1.label_score_rule->name, "random-under-parent");
+  ASSERT_NE(d2.label_score_rule, nullptr);
+  EXPECT_EQ(d2.label_score_rule->name, "random-under-parent");
+  EXPECT_EQ(d3.label_score_rule, nullptr);
 }
 
 TEST(Compile, AnswerActions) {
