@@ -11,7 +11,7 @@
   parameters, passes `devoguard check`; the CloudWatch agent ships exactly its decision log;
   security group, instances in two subnets, IMDSv2, conditional DHCP options;
 - every configuration shipped in docker/ and conf/ passes `devoguard check`.
-(cfn-lint is not a Debian package: deploy/aws/README.md says how to run it by hand.)"""
+(cfn-lint is not a Debian package: ctest runs it as the test `cfn_lint` where it is installed.)"""
 import glob
 import json
 import os
