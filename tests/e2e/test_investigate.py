@@ -116,6 +116,14 @@ def test_en_us_dates_crlf_and_ambiguous_dates():
     assert r.returncode == 0 and doc["inputs"][0]["first_ts"] == "2025-04-03T09:30:50Z"
 
 
+def test_day_first_dates_are_detected_by_a_first_field_above_12():
+    # "13/04/2025" can only be day-first: --date-order auto reads it as dmy, no flag needed.
+    r, doc = analyze(fix("windows-debug-dmy.log"))
+    assert r.returncode == 0, r.stderr
+    assert doc["inputs"][0]["first_ts"] == "2025-04-13T18:30:50Z"
+    assert len(doc["devolution_pairs"]) == 1
+
+
 def test_tz_converts_the_server_clock_to_utc():
     r, doc = analyze("--tz", "Asia/Tokyo", fix("windows-debug-fixed.log"))
     assert r.returncode == 0
@@ -211,6 +219,8 @@ def test_explain_samples_shape_only(tmp_path):
     bad.write_text('{"hello": 1}\n')
     r = run_command(["explain", "--suffix", "example.co.jp", str(bad)])
     assert r.returncode == 2 and f"{bad}:1: not a GuardDuty finding" in r.stderr
+    r = run_command(["explain", "--suffix", "example.co.jp", str(tmp_path / "missing.json")])
+    assert r.returncode == 1 and "missing.json" in r.stderr  # unreadable file: runtime failure
 
 
 def test_explain_with_log_evidence_is_high():
