@@ -282,3 +282,37 @@ def test_every_shipped_config_passes_check(binary, tmp_path, path):
     unexpected = [line for line in r.stderr.splitlines()
                   if line.strip() and not PUBLIC_SUFFIX_WARNING.match(line)]
     assert not unexpected, "\n".join(unexpected)
+
+
+PUBLIC_PARENT_CONFIG = """\
+listen: ["127.0.0.1:{port}"]
+domain: {{suffixes: [example.co.jp], devolution_level: 2}}
+upstreams:
+  aws: {{servers: ["192.0.2.53"]}}
+rules:
+{rules}
+  - name: default
+    forward: aws
+"""
+
+
+def test_check_warns_of_a_public_devolution_parent_until_a_rule_answers_devolved(binary,
+                                                                                tmp_path):
+    # co.jp is a public suffix: with no rule answering devolved queries, every devolved name
+    # goes to the resolver and on to the internet, and check says so with the fix. With such
+    # a rule the plan still marks the parent, and the warning (nothing to fix) is gone.
+    port = free_port()
+    bare = write(tmp_path, PUBLIC_PARENT_CONFIG.format(port=port, rules=""), "bare.yaml")
+    r = run_command(["check", "-c", str(bare)])
+    assert r.returncode == 0, r.stderr
+    warnings = [x for x in (r.stdout + r.stderr).splitlines() if PUBLIC_SUFFIX_WARNING.match(x)]
+    assert len(warnings) == 1 and "co.jp of example.co.jp" in warnings[0]
+    assert "match: {devolved: true}" in warnings[0]
+    assert "devolution parents: co.jp (public suffix)" in r.stdout
+
+    caught = "  - name: devolved\n    match: {devolved: true}\n    answer: nxdomain\n"
+    handled = write(tmp_path, PUBLIC_PARENT_CONFIG.format(port=port, rules=caught), "ok.yaml")
+    r = run_command(["check", "-c", str(handled)])
+    assert r.returncode == 0, r.stderr
+    assert not any(PUBLIC_SUFFIX_WARNING.match(x) for x in (r.stdout + r.stderr).splitlines())
+    assert "devolution parents: co.jp (public suffix)" in r.stdout
