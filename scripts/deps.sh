@@ -45,8 +45,11 @@ trap '[ $own_guard -eq 1 ] && rm -f "$guard"' EXIT
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}"
-# Debian's packages enable their own daemons; devoguard's tests run private instances.
+# Debian's packages enable their own daemons; devoguard's tests run private instances. Only a
+# daemon this run installed is turned off (policy-rc.d above kept it from starting): a host
+# whose own resolver is an unbound it already had keeps it.
 for unit in unbound nsd; do
+  case " ${missing[*]} " in *" $unit "*) ;; *) continue ;; esac
   if command -v systemctl >/dev/null 2>&1; then systemctl disable --now "$unit" >/dev/null 2>&1 || true; fi
   pkill -x "$unit" >/dev/null 2>&1 || true
 done
