@@ -318,11 +318,14 @@ int run_analyze(const AnalyzeOptions& o) {
   }
   const Report report =
       build_report(detector, settings->suffixes, std::move(inputs), aws, settings->zone.name());
-  const std::string text =
-      o.json ? analyze_json(report).dump(2) + "\n" : analyze_table(report, o.top);
-  if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout) != 0)
-    return 1;
-  if (o.fail_on == "devolution" && !report.pairs.empty()) return 3;
+  if (o.json) {
+    if (!write_analyze_json(report, stdout)) return 1;
+  } else {
+    const std::string text = analyze_table(report, o.top);
+    if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout) != 0)
+      return 1;
+  }
+  if (o.fail_on == "devolution" && (!report.pairs.empty() || report.unlisted_pairs > 0)) return 3;
   if (o.fail_on == "reached-aws" && !report.reached.empty()) return 3;
   return 0;
 }

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include <nlohmann/json.hpp>
+
 #include "proxy/investigate/text_table.hpp"
 
 namespace dg::proxy::investigate {
@@ -121,49 +123,105 @@ std::string analyze_table(const Report& r, std::size_t top) {
   return out;
 }
 
-Json analyze_json(const Report& r) {
-  Json j;
-  j["version"] = 1;
-  j["timezone_assumed"] = r.timezone;
-  j["inputs"] = Json::array();
+namespace {
+
+Json pair_json(const Report& r, const Candidate& p) {
+  return {{"client", p.client}, {"qtype", p.qtype}, {"from", p.from}, {"to", p.to},
+          {"from_ts", format_ts(p.from_ts)}, {"to_ts", format_ts(p.to_ts)},
+          {"gap_ms", (p.to_ts - p.from_ts).count() / 1000}, {"from_rcode", opt_json(p.from_rcode)},
+          {"to_rcode", opt_json(p.to_rcode)}, {"from_reached_aws", opt_json(p.from_reached_aws)},
+          {"to_reached_aws", opt_json(p.to_reached_aws)}, {"label_score", round3(p.label_score)},
+          {"source", source_of(r, p.file, p.line)}};
+}
+
+Json probe_json(const Report& r, const Probe& p) {
+  return {{"client", p.client}, {"qname", p.qname}, {"qtype", p.qtype}, {"ts", format_ts(p.ts)},
+          {"label_score", round3(p.score)}, {"burst", r.bursts[p.burst]},
+          {"reached_aws", opt_json(p.reached_aws)}, {"source", source_of(r, p.file, p.line)}};
+}
+
+Json reached_json(const ReachedRow& x) {
+  return {{"qname", x.qname}, {"kind", x.kind}, {"count", x.count}, {"clients", x.clients},
+          {"first_ts", format_ts(x.first_ts)}, {"last_ts", format_ts(x.last_ts)}};
+}
+
+// nlohmann's dump(2) of `v` as it would appear nested `depth` levels deep: strings hold no
+// raw newline, so re-indenting is a replacement.
+std::string nested(const Json& v, int depth) {
+  std::string text = v.dump(2), out;
+  const std::string pad(std::size_t(2 * depth), ' ');
+  for (char c : text) {
+    out += c;
+    if (c == '\n') out += pad;
+  }
+  return out;
+}
+
+class JsonWriter {
+ public:
+  explicit JsonWriter(std::FILE* out) : out_(out) {}
+  void key(const char* k) {
+    put(std::string(first_ ? "{\n  \"" : ",\n  \"") + k + "\": ");
+    first_ = false;
+  }
+  void value(const Json& v) { put(nested(v, 1)); }
+  // An array written element by element, so the document is never held whole.
+  template <class Items, class ToJson>
+  void array(const Items& items, ToJson to_json) {
+    if (items.empty()) return put("[]");
+    bool first = true;
+    for (const auto& item : items) {
+      put(first ? "[\n    " : ",\n    ");
+      put(nested(to_json(item), 2));
+      first = false;
+    }
+    put("\n  ]");
+  }
+  bool finish() {
+    put("\n}\n");
+    return ok_ && std::fflush(out_) == 0;
+  }
+
+ private:
+  void put(const std::string& s) {
+    ok_ = ok_ && std::fwrite(s.data(), 1, s.size(), out_) == s.size();
+  }
+  std::FILE* out_;
+  bool first_ = true, ok_ = true;
+};
+
+}  // namespace
+
+bool write_analyze_json(const Report& r, std::FILE* out) {
+  JsonWriter w(out);
+  w.key("version"), w.value(1);
+  w.key("timezone_assumed"), w.value(r.timezone);
+  Json inputs = Json::array();
   for (const auto& i : r.inputs)
-    j["inputs"].push_back({{"file", i.file}, {"format", i.format}, {"lines", i.lines},
-                           {"events", i.events}, {"malformed", i.malformed},
-                           {"first_ts", opt_json(i.first_ts)}, {"last_ts", opt_json(i.last_ts)}});
-  j["suffixes"] = Json::array();
+    inputs.push_back({{"file", i.file}, {"format", i.format}, {"lines", i.lines},
+                      {"events", i.events}, {"malformed", i.malformed},
+                      {"first_ts", opt_json(i.first_ts)}, {"last_ts", opt_json(i.last_ts)}});
+  w.key("inputs"), w.value(inputs);
+  Json suffixes = Json::array();
   for (const auto& s : r.suffixes)
-    j["suffixes"].push_back({{"name", s.name}, {"source", s.source}, {"evidence", s.evidence},
-                             {"parents", s.parents},
-                             {"public_suffix_parents", s.public_suffix_parents}});
-  j["aws_resolvers"] = Json::array();
+    suffixes.push_back({{"name", s.name}, {"source", s.source}, {"evidence", s.evidence},
+                        {"parents", s.parents},
+                        {"public_suffix_parents", s.public_suffix_parents}});
+  w.key("suffixes"), w.value(suffixes);
+  Json aws = Json::array();
   for (const auto& a : r.aws_resolvers)
-    j["aws_resolvers"].push_back({{"address", a.address}, {"source", a.source}});
-  j["devolution_pairs"] = Json::array();
-  for (const auto& p : r.pairs)
-    j["devolution_pairs"].push_back(
-        {{"client", p.client}, {"qtype", p.qtype}, {"from", p.from}, {"to", p.to},
-         {"from_ts", format_ts(p.from_ts)}, {"to_ts", format_ts(p.to_ts)},
-         {"gap_ms", (p.to_ts - p.from_ts).count() / 1000}, {"from_rcode", opt_json(p.from_rcode)},
-         {"to_rcode", opt_json(p.to_rcode)}, {"from_reached_aws", opt_json(p.from_reached_aws)},
-         {"to_reached_aws", opt_json(p.to_reached_aws)}, {"label_score", round3(p.label_score)},
-         {"source", source_of(r, p.file, p.line)}});
-  j["probes"] = Json::array();
-  for (const auto& p : r.probes)
-    j["probes"].push_back({{"client", p.client}, {"qname", p.qname}, {"qtype", p.qtype},
-                           {"ts", format_ts(p.ts)}, {"label_score", round3(p.score)},
-                           {"burst", r.bursts[p.burst]}, {"reached_aws", opt_json(p.reached_aws)},
-                           {"source", source_of(r, p.file, p.line)}});
-  j["reached_aws"] = Json::array();
-  for (const auto& x : r.reached)
-    j["reached_aws"].push_back({{"qname", x.qname}, {"kind", x.kind}, {"count", x.count},
-                                {"clients", x.clients}, {"first_ts", format_ts(x.first_ts)},
-                                {"last_ts", format_ts(x.last_ts)}});
-  j["recommendations"] = Json::array();
+    aws.push_back({{"address", a.address}, {"source", a.source}});
+  w.key("aws_resolvers"), w.value(aws);
+  w.key("devolution_pairs"), w.array(r.pairs, [&](const Candidate& p) { return pair_json(r, p); });
+  w.key("probes"), w.array(r.probes, [&](const Probe& p) { return probe_json(r, p); });
+  w.key("reached_aws"), w.array(r.reached, reached_json);
+  Json recs = Json::array();
   for (const auto& rec : r.recommendations)
-    j["recommendations"].push_back({{"id", rec.id}, {"title", rec.title}, {"clients", rec.clients},
-                                    {"evidence", rec.evidence}, {"text", rec.text}});
-  j["notes"] = r.notes;
-  return j;
+    recs.push_back({{"id", rec.id}, {"title", rec.title}, {"clients", rec.clients},
+                    {"evidence", rec.evidence}, {"text", rec.text}});
+  w.key("recommendations"), w.value(recs);
+  w.key("notes"), w.value(r.notes);
+  return w.finish();
 }
 
 }  // namespace dg::proxy::investigate

@@ -25,7 +25,8 @@ std::optional<double> Detector::probe_score(std::string_view qname) const {
 }
 
 void Detector::on_event(const Event& e) {
-  if (auto s = suffix_from_srv(e.qname)) srv_[std::string(*s)].insert(e.qname);
+  if (auto s = suffix_from_srv(e.qname); s && srv_names_ < kMaxSrvNames)
+    srv_names_ += srv_[std::string(*s)].insert(e.qname).second;
   find_pairs(e);
   const auto score = probe_score(e.qname);
   if (score) note_probe(e, *score);
@@ -51,14 +52,11 @@ void Detector::find_pairs(const Event& e) {
       if (e.ts < r.ts || e.ts - r.ts > options_.window) continue;
       auto split = devolution_split(r.qname, e.qname, options_.devolution_level);
       if (!split) continue;
-      Candidate c{e.client, e.qtype, r.qname, e.qname, r.ts, e.ts, r.rcode, e.rcode,
-                  r.reached_aws, e.reached_aws, e.file, e.line, std::string(split->prefix),
-                  std::string(split->parent), std::string(split->suffix), 0};
-      c.label_score = rules::random_label::label_score(rules::random_label::first_label(c.prefix));
-      c.chain = chain_heads_.contains(e.client + "|" + e.qtype + "|" + r.qname);
-      chain_heads_.insert(e.client + "|" + e.qtype + "|" + e.qname);
-      candidate_names_.insert(c.to);
-      candidates_.push_back(std::move(c));
+      note_candidate(Candidate{e.client, e.qtype, r.qname, e.qname, r.ts, e.ts, r.rcode, e.rcode,
+                               r.reached_aws, e.reached_aws, e.file, e.line,
+                               std::string(split->prefix), std::string(split->parent),
+                               std::string(split->suffix), 0},
+                     r.qname);
     }
   }
   if (not_answered_with_data(e)) {
@@ -68,37 +66,64 @@ void Detector::find_pairs(const Event& e) {
   }
 }
 
+void Detector::note_candidate(Candidate c, const std::string& n1) {
+  if (candidates_.size() >= options_.max_listed) {
+    auto& u = unlisted_candidates_[UnlistedKey{c.suffix, c.parent}];
+    ++u.count;
+    if (unlisted_clients_ < kMaxUnlistedClients)
+      unlisted_clients_ += u.clients.insert(c.client).second;
+    return;
+  }
+  c.label_score = rules::random_label::label_score(rules::random_label::first_label(c.prefix));
+  c.chain = chain_heads_.contains(c.client + "|" + c.qtype + "|" + n1);
+  chain_heads_.insert(c.client + "|" + c.qtype + "|" + c.to);
+  candidate_names_.insert(c.to);
+  candidates_.push_back(std::move(c));
+}
+
 void Detector::note_probe(const Event& e, double score) {
   auto [it, fresh] = last_burst_.try_emplace(e.client);
   Burst& b = it->second;
-  if (fresh || e.ts < b.last || e.ts - b.last > kBurstGap) {
+  if (fresh || e.ts < b.last || e.ts - b.last > kBurstGap) b = Burst{};
+  b.last = e.ts;
+  // Distinct labels: a probe and its devolved retries are one probe. Past kMaxBurstLabels
+  // (a client probing without pause) every probe counts, so the set stays small.
+  if (b.labels.size() >= kMaxBurstLabels ||
+      b.labels.insert(std::string(rules::random_label::first_label(e.qname))).second) {
+    if (++b.size == 3) {
+      ++chromium_bursts_;
+      chromium_clients_.insert(e.client);
+    }
+  }
+  const bool listed = probes_.size() < options_.max_listed;
+  if (listed && !b.index) {
     b.index = bursts_.size();
-    b.labels.clear();
     bursts_.push_back(0);
   }
-  b.last = e.ts;
-  if (b.labels.insert(std::string(rules::random_label::first_label(e.qname))).second)
-    ++bursts_[b.index];
-  probes_.push_back(Probe{e.client, e.qname, e.qtype, e.ts, score, e.reached_aws, e.file, e.line,
-                          b.index});
+  if (b.index) bursts_[*b.index] = b.size;
+  if (!listed) {
+    ++unlisted_probes_;
+    return;
+  }
+  probes_.push_back(
+      Probe{e.client, e.qname, e.qtype, e.ts, score, e.reached_aws, e.file, e.line, *b.index});
 }
 
-bool Detector::keep_name(std::string_view qname, bool probe) const {
-  if (probe || candidate_names_.contains(qname)) return true;
-  if (!options_.suffixes.empty()) {
-    for (const auto& s : options_.suffixes)
-      if (in_zone(qname, s)) return true;
-    return false;
-  }
-  // Suffixes still to be detected: keep while the table is small.
-  return reached_.size() < kMaxPendingNames;
+// Whether a name may be reported at all: a probe, a candidate's N2, a name in a known zone,
+// or, while the suffixes are still to be detected, any name.
+bool Detector::reportable(std::string_view qname, bool probe) const {
+  if (probe || candidate_names_.contains(qname) || options_.suffixes.empty()) return true;
+  for (const auto& s : options_.suffixes)
+    if (in_zone(qname, s)) return true;
+  return false;
 }
 
 void Detector::note_reached(const Event& e, bool probe) {
   auto it = reached_.find(e.qname);
   if (it == reached_.end()) {
-    if (!keep_name(e.qname, probe)) {
-      if (options_.suffixes.empty()) ++dropped_names_;  // might have been in a detected zone
+    if (!reportable(e.qname, probe)) return;
+    if (reached_.size() >= options_.max_reached) {
+      ++dropped_names_;
       return;
     }
     it = reached_.emplace(e.qname, Reached{}).first;

@@ -3,10 +3,11 @@
 // and detection"): devolution pair candidates per client, SRV names revealing the AD suffix,
 // probe-shaped names and their bursts, and the names that reached the AWS resolver.
 //
-// One pass, bounded state: the per-client recent queries live only for `window`; what is kept
-// beyond that is findings (candidates, probes, reached-AWS names), not input lines. Without
-// known suffixes every AWS-reached name may turn out to be in an AD zone, so those are kept up
-// to kMaxPendingNames and counted beyond.
+// One pass, bounded state, so that a multi-GB log is read in the memory of a small one: the
+// per-client recent queries live only for `window` (and at most kMaxRecent); findings are kept
+// in full up to max_listed candidates and probes and max_reached AWS-reached names, and beyond
+// that counted. Unlisted candidates still count per (suffix, parent) with their clients, so
+// pair totals and the clients of R1 stay whole; R5's bursts are counted as they happen.
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -26,6 +27,8 @@ struct DetectorOptions {
   int devolution_level = 2;
   double min_score = 0.90;
   std::vector<std::string> suffixes;  // known (given or config); empty: detect
+  std::size_t max_listed = 100000;    // candidates, and probes, kept in full
+  std::size_t max_reached = 200000;   // AWS-reached names kept
 };
 
 // Two events of one client: N1 = P.X.D not answered with data, then N2 = P.D.
@@ -53,6 +56,13 @@ struct Probe {
   std::size_t burst = 0;  // index into Detector::bursts()
 };
 
+// Candidates past max_listed, by (suffix, parent): enough to count pairs and name their clients.
+struct UnlistedCandidates {
+  uint64_t count = 0;
+  std::set<std::string> clients;
+};
+using UnlistedKey = std::pair<std::string, std::string>;  // (X.D, D)
+
 struct Reached {
   uint64_t count = 0;
   Micros first_ts{}, last_ts{};
@@ -63,9 +73,11 @@ struct Reached {
 
 class Detector : public EventSink {
  public:
-  static constexpr std::size_t kMaxPendingNames = 200000;
   static constexpr std::size_t kMaxClientsPerName = 20;
-  static constexpr std::size_t kMaxRecent = 1000000;
+  static constexpr std::size_t kMaxRecent = 250000;
+  static constexpr std::size_t kMaxSrvNames = 10000;
+  static constexpr std::size_t kMaxBurstLabels = 64;
+  static constexpr std::size_t kMaxUnlistedClients = 100000;
   static constexpr auto kBurstGap = std::chrono::seconds(2);
 
   explicit Detector(DetectorOptions options) : options_(std::move(options)) {}
@@ -74,8 +86,15 @@ class Detector : public EventSink {
   const DetectorOptions& options() const { return options_; }
   const std::vector<Candidate>& candidates() const { return candidates_; }
   const std::vector<Probe>& probes() const { return probes_; }
-  // Distinct probe labels per burst.
+  const std::map<UnlistedKey, UnlistedCandidates>& unlisted_candidates() const {
+    return unlisted_candidates_;
+  }
+  uint64_t unlisted_probes() const { return unlisted_probes_; }
+  // Distinct probe labels per burst of a listed probe.
   const std::vector<std::size_t>& bursts() const { return bursts_; }
+  // Bursts of three or more distinct labels (Chromium's shape, R5), and their clients.
+  uint64_t chromium_bursts() const { return chromium_bursts_; }
+  const std::set<std::string>& chromium_clients() const { return chromium_clients_; }
   // Transparent hashing: lookups by string_view, no std::string per event.
   struct NameHash {
     using is_transparent = void;
@@ -85,6 +104,7 @@ class Detector : public EventSink {
   const ReachedMap& reached() const { return reached_; }
   // SRV-revealed suffix → distinct SRV names seen for it.
   const std::map<std::string, std::set<std::string>>& srv_suffixes() const { return srv_; }
+  // Reportable AWS-reached names not kept because the table was full.
   uint64_t dropped_names() const { return dropped_names_; }
   // Probe-shaped first label: ^[a-z]{7,15}$ scoring ≥ min_score; the score, or none.
   std::optional<double> probe_score(std::string_view qname) const;
@@ -102,9 +122,10 @@ class Detector : public EventSink {
   };
 
   void find_pairs(const Event& e);
+  void note_candidate(Candidate c, const std::string& n1);
   void note_probe(const Event& e, double score);
   void note_reached(const Event& e, bool probe);
-  bool keep_name(std::string_view qname, bool probe) const;
+  bool reportable(std::string_view qname, bool probe) const;
 
   DetectorOptions options_;
   // (client, qtype, first label) → that client's recent queries not answered with data.
@@ -114,13 +135,20 @@ class Detector : public EventSink {
   std::vector<Candidate> candidates_;
   std::set<std::string, std::less<>> candidate_names_;  // every N2, for the reached-AWS kinds
   std::set<std::string> chain_heads_;      // client|qtype|N2 of every candidate
+  std::map<UnlistedKey, UnlistedCandidates> unlisted_candidates_;
+  std::size_t unlisted_clients_ = 0;  // entries of all their client sets
   std::vector<Probe> probes_;
+  uint64_t unlisted_probes_ = 0;
   std::vector<std::size_t> bursts_;
+  uint64_t chromium_bursts_ = 0;
+  std::set<std::string> chromium_clients_;
+  std::size_t srv_names_ = 0;
   // client → its current burst: index, time of its last probe, the distinct first labels
   // (a probe and its devolved retries are one probe, not a burst of Chromium's three).
   struct Burst {
-    std::size_t index = 0;
+    std::optional<std::size_t> index;  // into bursts_, while probes are listed
     Micros last{};
+    std::size_t size = 0;
     std::set<std::string> labels;
   };
   std::unordered_map<std::string, Burst> last_burst_;

@@ -32,13 +32,14 @@ Recommendation registry(const Report& r, const std::vector<std::string>& clients
       "Also check Tcpip\\Parameters\\SearchList for an entry equal to a devolution parent (" +
       join(std::vector<std::string>(parents.begin(), parents.end())) +
       ") written by the launch agent, and remove it.";
-  return Recommendation{"R1", "client registry: stop devolution", clients, r.pairs.size(),
-                        std::move(text)};
+  return Recommendation{"R1", "client registry: stop devolution", clients,
+                        r.pairs.size() + r.unlisted_pairs, std::move(text)};
 }
 
 Recommendation ec2launch(const Report& r, const std::vector<std::string>& clients) {
   return Recommendation{
-      "R2", "EC2Launch v2: upgrade to 2.0.1643 or later", clients, r.pairs.size(),
+      "R2", "EC2Launch v2: upgrade to 2.0.1643 or later", clients,
+      r.pairs.size() + r.unlisted_pairs,
       "EC2Launch v2 versions before 2.0.1643 do not honour the devolution level. Check with "
       "& \"C:\\Program Files\\Amazon\\EC2Launch\\EC2Launch.exe\" version and upgrade."};
 }
@@ -62,15 +63,16 @@ Recommendation rule(const Report& r, bool dc_logs_only) {
             "      random_label: { min_score: 0.90 }\n"
             "    answer: nxdomain\n"
             "    dry_run: true\n";
-  return Recommendation{"R3", "devoguard rule", {}, r.pairs.size(), std::move(text)};
+  return Recommendation{"R3", "devoguard rule", {}, r.pairs.size() + r.unlisted_pairs,
+                        std::move(text)};
 }
 
 }  // namespace
 
 std::vector<Recommendation> recommend(const Report& r) {
   std::vector<Recommendation> out;
-  if (!r.pairs.empty()) {
-    std::set<std::string> set;
+  if (!r.pairs.empty() || r.unlisted_pairs > 0) {
+    std::set<std::string> set = r.unlisted_pair_clients;
     for (const auto& p : r.pairs) set.insert(p.client);
     const std::vector<std::string> clients(set.begin(), set.end());
     out.push_back(registry(r, clients));
@@ -96,18 +98,9 @@ std::vector<Recommendation> recommend(const Report& r) {
         "or devoguard with a DHCP options set or client settings, and add devoguard's "
         "ad-zones rule (match: {suffix: [<AD suffix>]}, forward: ad) so AD names never go to "
         "AWS."});
-  uint64_t bursts3 = 0;
-  std::set<std::string> chromium;
-  for (std::size_t b = 0; b < r.bursts.size(); ++b)
-    if (r.bursts[b] >= 3) {
-      ++bursts3;
-      for (const auto& p : r.probes)
-        if (p.burst == b) chromium.insert(p.client);
-    }
-  if (bursts3 > 0)
+  if (r.chromium_bursts > 0)
     out.push_back(Recommendation{
-        "R5", "Chromium intranet-redirect probes",
-        std::vector<std::string>(chromium.begin(), chromium.end()), bursts3,
+        "R5", "Chromium intranet-redirect probes", r.chromium_clients, r.chromium_bursts,
         "Bursts of three random names are Chromium's IntranetRedirectDetector. It is off by "
         "default since M97; the IntranetRedirectBehavior policy value 3 re-enables it, so "
         "check the policy on these clients. Windows' own startup probes (one or two names) "

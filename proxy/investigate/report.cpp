@@ -41,14 +41,34 @@ std::vector<SuffixRow> detect(const Detector& d) {
 
 // With the suffix set fixed: D is a devolution parent of some S, and N1 was asked under S
 // itself or (a chain link) under another parent of S.
-bool is_pair(const Candidate& c, const std::vector<rules::SuffixParents>& parents) {
+bool is_pair(const std::string& suffix, const std::string& parent,
+             const std::vector<rules::SuffixParents>& parents) {
   for (const auto& sp : parents) {
     const auto& ps = sp.parents;
-    if (std::find(ps.begin(), ps.end(), c.parent) == ps.end()) continue;
-    if (c.suffix == sp.suffix || std::find(ps.begin(), ps.end(), c.suffix) != ps.end())
-      return true;
+    if (std::find(ps.begin(), ps.end(), parent) == ps.end()) continue;
+    if (suffix == sp.suffix || std::find(ps.begin(), ps.end(), suffix) != ps.end()) return true;
   }
   return false;
+}
+
+// What the detector counted without keeping: totals stay whole, the lists say what they hold.
+void note_unlisted(const Detector& d, const std::vector<rules::SuffixParents>& parents,
+                   Report& r) {
+  for (const auto& [key, u] : d.unlisted_candidates()) {
+    if (!is_pair(key.first, key.second, parents)) continue;
+    r.unlisted_pairs += u.count;
+    r.unlisted_pair_clients.insert(u.clients.begin(), u.clients.end());
+  }
+  const auto limit = std::to_string(d.options().max_listed);
+  if (r.unlisted_pairs > 0)
+    r.notes.push_back(std::to_string(r.unlisted_pairs) + " devolution pairs past the first " +
+                      limit + " candidates were counted, not listed (their clients are in R1)");
+  if (!d.unlisted_candidates().empty() && r.suffixes.size() > 0 &&
+      r.suffixes.front().source == "detected")
+    r.notes.push_back("suffix evidence counts the listed candidates only");
+  if (d.unlisted_probes() > 0)
+    r.notes.push_back(std::to_string(d.unlisted_probes()) + " probes past the first " + limit +
+                      " were counted, not listed");
 }
 
 }  // namespace
@@ -92,7 +112,7 @@ Report build_report(const Detector& d, const SuffixSource& suffixes, std::vector
 
   std::set<std::string> devolved_names;
   for (const auto& c : d.candidates()) {
-    if (!is_pair(c, parents)) continue;
+    if (!is_pair(c.suffix, c.parent, parents)) continue;
     r.pairs.push_back(c);
     devolved_names.insert(c.to);
   }
@@ -100,6 +120,9 @@ Report build_report(const Detector& d, const SuffixSource& suffixes, std::vector
                    [](const auto& a, const auto& b) { return a.to_ts < b.to_ts; });
   r.probes = d.probes();
   r.bursts = d.bursts();
+  r.chromium_bursts = d.chromium_bursts();
+  r.chromium_clients.assign(d.chromium_clients().begin(), d.chromium_clients().end());
+  note_unlisted(d, parents, r);
 
   for (const auto& [name, info] : d.reached()) {
     std::string kind;
@@ -121,9 +144,9 @@ Report build_report(const Detector& d, const SuffixSource& suffixes, std::vector
   });
 
   if (d.dropped_names() > 0)
-    r.notes.push_back(std::to_string(d.dropped_names()) +
-                      " AWS-reached names were not retained while the suffix was unknown; pass "
-                      "--suffix for exact ad-zone counts");
+    r.notes.push_back(std::to_string(d.dropped_names()) + " AWS-reached names were not retained (" +
+                      std::to_string(d.options().max_reached) + " kept)" +
+                      (suffixes.names.empty() ? "; pass --suffix to keep only AD-zone names" : ""));
   for (const auto& in : r.inputs)
     if (in.format == "route53") {
       r.notes.push_back(kRoute53Caveat);

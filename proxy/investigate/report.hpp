@@ -5,6 +5,7 @@
 // evidence exists.
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -49,8 +50,12 @@ struct Report {
   std::vector<SuffixRow> suffixes;
   std::vector<AwsResolver> aws_resolvers;
   std::vector<Candidate> pairs;
+  uint64_t unlisted_pairs = 0;  // counted past the detector's max_listed candidates
+  std::set<std::string> unlisted_pair_clients;
   std::vector<Probe> probes;
   std::vector<std::size_t> bursts;
+  uint64_t chromium_bursts = 0;  // bursts of ≥ 3 distinct probes, listed or not
+  std::vector<std::string> chromium_clients;
   std::vector<ReachedRow> reached;
   std::vector<Recommendation> recommendations;
   std::vector<std::string> notes;  // caveats printed with the report

@@ -293,5 +293,44 @@ TEST(Detector, ProbeBurstsOfThreeGiveR5) {
   EXPECT_EQ(r.recommendations[0].id, "R5");
 }
 
+// A multi-GB log must not be held in memory: past the limits, findings are counted, not kept,
+// and the totals, R1's clients and R5 stay whole.
+TEST(Detector, FindingsPastTheLimitsAreCountedNotKept) {
+  DetectorOptions o;
+  o.max_listed = 2;
+  o.max_reached = 3;
+  Detector d(o);
+  const char* labels[] = {"qwzkxvbnrt", "pzkqjxwvyh", "xjqzvkwpbn", "vbzqkxjwpm", "zjxqvkbwtr"};
+  for (int i = 0; i < 5; ++i) {
+    const std::string client = "10.0.0." + std::to_string(i + 1);
+    d.on_event(event(client.c_str(), (std::string(labels[i]) + ".example.co.jp").c_str(), 10 * i,
+                     "NXDOMAIN", true));
+    d.on_event(event(client.c_str(), (std::string(labels[i]) + ".co.jp").c_str(), 10 * i,
+                     "NXDOMAIN", true));
+  }
+  for (int i = 0; i < 3; ++i)  // one client's burst of three, after the lists are full
+    d.on_event(event("10.0.9.9", (std::string(labels[i]) + "x").c_str(), 100 + i, "NXDOMAIN",
+                     true));
+  EXPECT_EQ(d.candidates().size(), 2u);
+  EXPECT_EQ(d.probes().size(), 2u);
+  EXPECT_EQ(d.unlisted_probes(), 11u);
+  EXPECT_EQ(d.reached().size(), 3u);
+  EXPECT_EQ(d.dropped_names(), 10u);
+  EXPECT_EQ(d.chromium_bursts(), 1u);
+
+  AwsResolvers aws({});
+  auto r = build_report(d, {{"example.co.jp"}, "given"}, {}, aws, "UTC");
+  EXPECT_EQ(r.pairs.size(), 2u);
+  EXPECT_EQ(r.unlisted_pairs, 3u);
+  std::map<std::string, const Recommendation*> recs;
+  for (const auto& rec : r.recommendations) recs[rec.id] = &rec;
+  ASSERT_TRUE(recs.contains("R1"));
+  EXPECT_EQ(recs["R1"]->evidence, 5u);
+  EXPECT_EQ(recs["R1"]->clients.size(), 5u);
+  ASSERT_TRUE(recs.contains("R5"));
+  EXPECT_EQ(recs["R5"]->clients, (std::vector<std::string>{"10.0.9.9"}));
+  EXPECT_EQ(r.notes.size(), 3u);  // unlisted pairs, unlisted probes, names not retained
+}
+
 }  // namespace
 }  // namespace dg::proxy::investigate
