@@ -79,12 +79,20 @@ std::expected<void, std::string> LiveFile::rotate() {
   return opened;
 }
 
-std::size_t LiveFile::write(std::string_view lines) {
+std::size_t LiveFile::fitting(std::string_view lines) const {
+  if (fd_ < 0 || !regular_ || size_ + lines.size() <= max_size_) return lines.size();
+  const uint64_t room = size_ < max_size_ ? max_size_ - size_ : 0;
+  const std::size_t last = lines.substr(0, room).rfind('\n');
+  if (last != std::string_view::npos) return last + 1;
+  return size_ == 0 ? lines.find('\n') + 1 : 0;
+}
+
+std::size_t LiveFile::write(std::string_view lines, std::size_t count) {
   if (fd_ < 0) return 0;
   const std::size_t done = write_all(fd_, lines);
   if (done == lines.size()) {
     size_ += done;
-    return static_cast<std::size_t>(std::count(lines.begin(), lines.end(), '\n'));
+    return count;
   }
   // Keep the whole lines that made it and cut off the rest: never a half line in the file.
   const std::size_t last_newline = lines.substr(0, done).rfind('\n');

@@ -21,20 +21,19 @@ class LiveFile {
   void close();
   bool is_open() const { return fd_ >= 0; }
 
-  // Whether `line_size` more bytes, after `pending` bytes not yet written, would pass
-  // max_size. An empty file always takes the line, however long: lines are never split.
-  // Only regular files rotate: a path like /dev/stdout or a FIFO is written, never moved.
-  bool full(uint64_t pending, uint64_t line_size) const {
-    return fd_ >= 0 && regular_ && size_ + pending > 0 && size_ + pending + line_size > max_size_;
-  }
+  // How many bytes of `lines` (whole lines, each ending in '\n') go into the file before it
+  // must rotate: all of them when they fit under max_size, else the whole lines that do, or 0.
+  // An empty file always takes the first line, however long: lines are never split. Only
+  // regular files rotate: a path like /dev/stdout or a FIFO takes everything.
+  std::size_t fitting(std::string_view lines) const;
   // Closes the file, moves it to PATH.1.gz (rotation.hpp) and opens a fresh one. The error
   // says what was lost; the file is open again afterwards unless the reopen failed too.
   std::expected<void, std::string> rotate();
 
-  // Writes `lines` (whole lines, each ending in '\n') and returns how many reached the file.
-  // On a failure (disk full, EIO) a partly written line is cut off again and the file is
+  // Writes `lines` (`count` whole lines, each ending in '\n') and returns how many reached the
+  // file. On a failure (disk full, EIO) a partly written line is cut off again and the file is
   // closed; the next open() retries.
-  std::size_t write(std::string_view lines);
+  std::size_t write(std::string_view lines, std::size_t count);
 
  private:
   std::string path_;

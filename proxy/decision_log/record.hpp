@@ -1,11 +1,13 @@
 #pragma once
-// One decision: what a query was, which rule decided, what the client got. Filled in by the
-// pipeline's finish() and turned into a JSON line on the writer thread, off the DNS path.
+// One decision: what a query was, which rule decided, what the client got. The pipeline's
+// finish() fills one in and formats it as a JSON line at once (LineBatch), so a Record only
+// points at the query's and the plan's strings: valid for that call, and never allocating.
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
-#include <vector>
+#include <string_view>
 
 #include "conf/address.hpp"
 
@@ -22,19 +24,19 @@ struct Record {
   conf::IpAddress client;
   Proto proto = Proto::Udp;
   uint16_t id = 0;
-  std::string qname;  // lower case, no final dot
+  std::string_view qname;  // lower case, no final dot
   uint16_t qtype = 0;
-  std::string rule;    // the rule that decided; "" when none (e.g. ACL refusal, bad query)
-  std::string action;  // forward, nxdomain, nodata, refused, servfail, drop
-  std::string upstream;       // forwarded: the server that answered ("" otherwise)
+  std::string_view rule;    // the rule that decided; "" when none (e.g. ACL refusal, bad query)
+  std::string_view action;  // forward, nxdomain, nodata, refused, servfail, drop
+  std::string_view upstream;  // forwarded: the server that answered ("" otherwise)
   CacheResult cache = CacheResult::None;  // hit and stale: `upstream` is written as null
   std::optional<uint8_t> rcode;  // what the client got; none when nothing was sent
   // Answer-section RR count of the reply sent (none when nothing was sent): tells NODATA from
   // data, which rcode NOERROR alone cannot (INVESTIGATE.md, "Shared additions").
   std::optional<uint16_t> ancount;
   uint32_t latency_us = 0;
-  std::string devolved_from;         // devolved queries: the earlier name
-  std::vector<std::string> dry_run;  // rules that would have acted
+  std::string_view devolved_from;              // devolved queries: the earlier name
+  std::span<const std::string_view> dry_run;  // rules that would have acted
   std::optional<float> label_score;  // set when a `random_label` matcher was evaluated
 };
 

@@ -1,6 +1,6 @@
-// The writer thread. DNS threads only move a Record into a vector under a mutex; the writer
-// swaps the whole vector out, formats it into one buffer and hands it to write(2), so the lock
-// is never held across formatting or I/O.
+// The writer thread. DNS threads append batches of formatted lines to one buffer under a
+// mutex; the writer swaps the whole buffer out and hands it to write(2), so the lock is never
+// held across I/O and a query costs no lock of its own.
 #include "proxy/decision_log/writer.hpp"
 
 #include <algorithm>
@@ -11,19 +11,15 @@
 #include <system_error>
 #include <thread>
 #include <utility>
-#include <vector>
 
 #include "proxy/decision_log/live_file.hpp"
 
 namespace dg::proxy::decision_log {
 namespace {
 
-// Bytes formatted before a write(2): large enough to amortise the call, small enough to keep
-// the buffer in cache.
-constexpr std::size_t kWriteBytes = 1 << 20;
-// Starting room of each queue vector; they grow up to queue_capacity and keep what they grew to.
-constexpr std::size_t kInitialQueue = 1024;
-// The writer is woken when this many records wait, or after kMaxDelay: waking it for every
+// Starting room of the queue buffer; the buffers grow with the load and keep what they grew to.
+constexpr std::size_t kInitialQueue = 256 << 10;
+// The writer is woken when this many lines wait, or after kMaxDelay: waking it for every
 // record would cost a context switch per query when it shares a core with a DNS thread.
 constexpr std::size_t kWakeBatch = 512;
 constexpr std::chrono::milliseconds kMaxDelay{50};
@@ -34,23 +30,23 @@ struct Writer::Impl {
   explicit Impl(WriterOptions options)
       : options_(std::move(options)),
         file_(options_.path, options_.max_size, options_.keep) {
-    queue_.reserve(std::min(options_.queue_capacity, kInitialQueue));
+    queue_.reserve(kInitialQueue);
   }
 
   void run();
-  void write_batch(const std::vector<Record>& batch);
+  void write_batch(std::string_view batch, std::size_t count);
   void commit(std::string_view lines, std::size_t count);
 
   const WriterOptions options_;
   LiveFile file_;  // writer thread only (open() also runs before the thread starts)
-  std::string buffer_;  // writer thread only
 
   std::mutex mu_;
   std::condition_variable wake_;  // the writer waits for records, a reopen or stop
   std::condition_variable done_;  // flush() waits for the writer
   // Guarded by mu_:
-  std::vector<Record> queue_;
-  uint64_t pushed_ = 0;   // records accepted by push()
+  std::string queue_;  // whole lines
+  std::size_t queued_lines_ = 0;
+  uint64_t pushed_ = 0;   // lines accepted by push_lines()
   uint64_t handled_ = 0;  // of those, written or dropped by the writer
   uint64_t reopens_asked_ = 0;
   uint64_t reopens_done_ = 0;
@@ -63,30 +59,31 @@ struct Writer::Impl {
 };
 
 void Writer::Impl::run() {
-  std::vector<Record> batch;
-  batch.reserve(queue_.capacity());
+  std::string batch;
+  batch.reserve(kInitialQueue);
   for (;;) {
     uint64_t reopens = 0;
     bool reopen = false;
+    std::size_t n = 0;
     {
       std::unique_lock lock(mu_);
       wake_.wait_for(lock, kMaxDelay, [&] {
-        return stop_ || flush_wanted_ || queue_.size() >= kWakeBatch ||
+        return stop_ || flush_wanted_ || queued_lines_ >= kWakeBatch ||
                reopens_asked_ != reopens_done_;
       });
       flush_wanted_ = false;
       reopen = reopens_asked_ != reopens_done_;
-      if (stop_ && queue_.empty() && !reopen) return;
+      if (stop_ && queued_lines_ == 0 && !reopen) return;
       batch.swap(queue_);
+      n = std::exchange(queued_lines_, 0);
       reopens = reopens_asked_;
     }
     // A failed reopen leaves the file closed; write_batch() tries again with each batch.
     if (reopen) (void)file_.open();
-    if (!batch.empty()) {
+    if (n != 0) {
       if (options_.before_write) options_.before_write();
-      write_batch(batch);
+      write_batch(batch, n);
     }
-    const uint64_t n = batch.size();
     batch.clear();  // keeps its capacity for the next swap
     {
       std::lock_guard lock(mu_);
@@ -97,36 +94,31 @@ void Writer::Impl::run() {
   }
 }
 
-void Writer::Impl::write_batch(const std::vector<Record>& batch) {
+void Writer::Impl::write_batch(std::string_view batch, std::size_t count) {
   // Closed after a failed write, rotation or reopen: each batch tries again.
   if (!file_.is_open()) (void)file_.open();
-  buffer_.clear();
-  std::size_t lines = 0;
-  for (const Record& r : batch) {
-    const std::size_t start = buffer_.size();
-    append_json(r, buffer_);
-    buffer_.push_back('\n');
-    // Rotate between lines: what is buffered goes to the old file, this line to the new one.
-    if (file_.full(start, buffer_.size() - start)) {
-      commit(std::string_view(buffer_).substr(0, start), lines);
-      buffer_.erase(0, start);
-      lines = 0;
-      (void)file_.rotate();  // the lines are written; a lost rotated file is not a dropped line
-    }
-    ++lines;
-    if (buffer_.size() >= kWriteBytes) {
-      commit(buffer_, lines);
-      buffer_.clear();
-      lines = 0;
-    }
+  // Rotate between lines: what fits goes to the old file, the rest to the new one.
+  bool rotated = false;
+  while (!batch.empty()) {
+    std::size_t cut = file_.fitting(batch);
+    // A rotation that could not empty the file: write on rather than rotate again and again.
+    if (cut == 0 && rotated) cut = batch.find('\n') + 1;
+    const auto part = batch.substr(0, cut);
+    const std::size_t lines =
+        cut == batch.size() ? count : static_cast<std::size_t>(std::ranges::count(part, '\n'));
+    commit(part, lines);
+    count -= lines;
+    batch.remove_prefix(cut);
+    if (batch.empty()) break;
+    (void)file_.rotate();  // the lines are written; a lost rotated file is not a dropped line
+    rotated = true;
   }
-  commit(buffer_, lines);
 }
 
 // Writes `count` whole lines, counting each as written or dropped (the file is closed).
 void Writer::Impl::commit(std::string_view lines, std::size_t count) {
   if (count == 0) return;
-  const std::size_t ok = file_.write(lines);
+  const std::size_t ok = file_.write(lines, count);
   written_.fetch_add(ok, std::memory_order_relaxed);
   dropped_.fetch_add(count - ok, std::memory_order_relaxed);
 }
@@ -154,24 +146,49 @@ Writer::~Writer() {
   impl_->thread_.join();
 }
 
-bool Writer::push(Record&& r) noexcept {
+bool Writer::push_lines(std::string& lines, std::size_t count) noexcept {
   Impl& m = *impl_;
   bool wake = false;
-  try {
+  bool taken = true;
+  {
     std::lock_guard lock(m.mu_);
-    if (m.queue_.size() >= m.options_.queue_capacity) {
-      m.dropped_.fetch_add(1, std::memory_order_relaxed);
-      return false;
+    if (m.queued_lines_ + count > m.options_.queue_capacity) {
+      taken = false;
+    } else if (m.queue_.empty()) {
+      m.queue_.swap(lines);  // the caller goes on with the queue's spare buffer
+    } else {
+      try {
+        m.queue_.append(lines);
+      } catch (...) {  // bad_alloc while growing the queue: the same as a full queue
+        taken = false;
+      }
     }
-    m.queue_.push_back(std::move(r));
-    wake = m.queue_.size() == kWakeBatch;
-    ++m.pushed_;
-  } catch (...) {  // bad_alloc while growing the queue: the same as a full queue
-    m.dropped_.fetch_add(1, std::memory_order_relaxed);
+    if (taken) {
+      wake = m.queued_lines_ < kWakeBatch && m.queued_lines_ + count >= kWakeBatch;
+      m.queued_lines_ += count;
+      m.pushed_ += count;
+    }
+  }
+  lines.clear();
+  if (!taken) m.dropped_.fetch_add(count, std::memory_order_relaxed);
+  if (wake) m.wake_.notify_one();
+  return taken;
+}
+
+bool Writer::push(const Record& r) noexcept {
+  try {
+    std::string line;
+    append_json(r, line);
+    line.push_back('\n');
+    return push_lines(line, 1);
+  } catch (...) {
+    count_dropped(1);
     return false;
   }
-  if (wake) m.wake_.notify_one();
-  return true;
+}
+
+void Writer::count_dropped(std::size_t n) noexcept {
+  impl_->dropped_.fetch_add(n, std::memory_order_relaxed);
 }
 
 void Writer::reopen() {

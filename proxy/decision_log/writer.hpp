@@ -1,7 +1,8 @@
 #pragma once
-// Writes decision records as JSON lines on its own thread. push() never blocks: the queue is
-// bounded and a full queue drops the record and counts it, so a slow or full disk never delays
-// a query. Rotation by size keeps `keep` gzip-compressed files beside the live one
+// Writes decision lines on its own thread. DNS threads format their records themselves
+// (LineBatch) and hand over whole batches of lines; push never blocks on I/O: the queue is
+// bounded and a full queue drops the lines and counts them, so a slow or full disk never
+// delays a query. Rotation by size keeps `keep` gzip-compressed files beside the live one
 // (decisions.jsonl.1.gz is the newest); a rotated file always ends on a whole line.
 #include <atomic>
 #include <cstdint>
@@ -18,7 +19,7 @@ struct WriterOptions {
   std::string path;
   uint64_t max_size = 100ull << 20;
   int keep = 10;
-  std::size_t queue_capacity = 65536;
+  std::size_t queue_capacity = 65536;  // lines waiting for the writer thread
   // Tests only: runs on the writer thread after it took a batch off the queue and before it
   // writes it, so a test can hold the writer (and fill the queue) without sleeping.
   std::function<void()> before_write{};
@@ -36,8 +37,14 @@ class Writer {
   static std::expected<std::unique_ptr<Writer>, std::string> open(WriterOptions options);
   ~Writer();  // writes what is queued, then joins the thread
 
-  // Any thread. Never blocks on I/O; false when the record was dropped.
-  bool push(Record&& r) noexcept;
+  // Any thread. Hands over `count` whole JSON lines (each ending in '\n') and leaves `lines`
+  // empty; its buffer may be swapped for the queue's. Never blocks on I/O. false when the
+  // lines were dropped: all of them when they would pass queue_capacity.
+  bool push_lines(std::string& lines, std::size_t count) noexcept;
+  // One record, formatted on the calling thread (tests, rare paths).
+  bool push(const Record& r) noexcept;
+  // Lines a DNS thread lost before handing them over (out of memory while formatting).
+  void count_dropped(std::size_t n) noexcept;
   // Close and reopen the live file (after logrotate moved it): SIGHUP.
   void reopen();
   // Blocks until everything pushed so far is written (tests, shutdown).

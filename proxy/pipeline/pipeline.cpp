@@ -27,7 +27,8 @@ bool answered_with_data(std::span<const uint8_t> reply) {
 
 Pipeline::Pipeline(uv_loop_t* loop, std::shared_ptr<const Plan> plan, decision_log::Writer* log,
                    uv::FlushList& flush_list)
-    : plan_(std::move(plan)), log_(log), forwarder_(loop, *this, flush_list) {
+    : plan_(std::move(plan)), flush_list_(flush_list), forwarder_(loop, *this, flush_list) {
+  if (log) log_.emplace(*log);
   uv_timer_init(loop, stale_timer_.get());
   stale_timer_.get()->data = this;
 }
@@ -131,7 +132,7 @@ void Pipeline::record(const Query& q, std::span<const uint8_t> reply) {
   r.client = q.client.address();
   r.proto = q.proto;
   r.id = q.msg.id;
-  r.qname = q.msg.qname.str();
+  r.qname = q.msg.qname.view();
   r.qtype = q.msg.qtype;
   if (q.decision.rule) r.rule = q.decision.rule->name;
   r.action = rules::action_name(q.decision.action);
@@ -145,9 +146,12 @@ void Pipeline::record(const Query& q, std::span<const uint8_t> reply) {
                               std::chrono::steady_clock::now() - q.received)
                               .count());
   r.devolved_from = q.devolved_from;
-  for (const auto* d : q.decision.dry_run) r.dry_run.push_back(d->name);
+  dry_run_names_.clear();
+  for (const auto* d : q.decision.dry_run) dry_run_names_.push_back(d->name);
+  r.dry_run = dry_run_names_;
   if (q.decision.label_score >= 0) r.label_score = float(q.decision.label_score);
-  log_->push(std::move(r));
+  log_->add(r);
+  flush_list_.enlist(*log_);
 }
 
 }  // namespace dg::proxy::pipeline

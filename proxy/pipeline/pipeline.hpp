@@ -6,9 +6,12 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
+#include <string_view>
 #include <vector>
 
+#include "proxy/decision_log/line_batch.hpp"
 #include "proxy/decision_log/writer.hpp"
 #include "proxy/metrics/counters.hpp"
 #include "proxy/pipeline/finisher.hpp"
@@ -68,7 +71,9 @@ class Pipeline final : public Finisher {
   QueryPool pool_;  // first: queries owned by the members below return to it
   StaleWaits stale_waits_;  // before forwarder_: the queries it holds leave it when dropped
   std::shared_ptr<const Plan> plan_;
-  decision_log::Writer* log_;
+  uv::FlushList& flush_list_;
+  std::optional<decision_log::LineBatch> log_;  // none without a decision_log
+  std::vector<std::string_view> dry_run_names_;  // reused by record()
   dnstap::Writer* dnstap_ = nullptr;
   upstream::Forwarder forwarder_;
   std::vector<uint8_t> answer_;  // reused buffer for local answers

@@ -12,7 +12,7 @@
 namespace dg::proxy::decision_log {
 namespace {
 
-Record forwarded(CacheResult cache, std::string upstream) {
+Record forwarded(CacheResult cache, std::string_view upstream) {
   Record r;
   r.ts = std::chrono::system_clock::time_point{};
   r.client = *conf::IpAddress::parse("10.0.0.1");
@@ -20,7 +20,7 @@ Record forwarded(CacheResult cache, std::string upstream) {
   r.qtype = 1;
   r.rule = "default";
   r.action = "forward";
-  r.upstream = std::move(upstream);
+  r.upstream = upstream;
   r.cache = cache;
   r.rcode = 0;
   r.ancount = 1;

@@ -354,20 +354,26 @@ TEST(LineScan, ReadsWhatRecordWrites) {
   };
   Line line;
   for (int i = 0; i < 2000; ++i) {
+    // A Record only points at its strings: they live here for the iteration.
+    const std::string qname = random_string(40), rule = random_string(10);
+    const std::string devolved_from = i % 2 ? random_string(20) : "";
+    std::vector<std::string> dry_run(rng() % 3);
+    for (auto& d : dry_run) d = random_string(8);
+    const std::vector<std::string_view> dry_run_views(dry_run.begin(), dry_run.end());
     Record r;
     r.ts = system_clock::time_point{} + microseconds(static_cast<int64_t>(rng()) * 1000 + rng() % 1000);
     r.client = *conf::IpAddress::parse(i % 2 ? "10.1.2.3" : "2001:db8::7");
     r.proto = i % 3 ? Proto::Udp : Proto::Tcp;
     r.id = static_cast<uint16_t>(rng());
-    r.qname = random_string(40);
+    r.qname = qname;
     r.qtype = static_cast<uint16_t>(rng() % 300);
-    r.rule = random_string(10);
+    r.rule = rule;
     r.action = "nxdomain";
     r.upstream = i % 4 ? "" : "169.254.169.253:53";
     if (i % 5) r.rcode = static_cast<uint8_t>(rng() % 24);
     r.latency_us = static_cast<uint32_t>(rng());
-    r.devolved_from = i % 2 ? random_string(20) : "";
-    for (unsigned k = 0; k < rng() % 3; ++k) r.dry_run.push_back(random_string(8));
+    r.devolved_from = devolved_from;
+    r.dry_run = dry_run_views;
     const std::string text = to_json(r);
 
     auto ok = line.scan(text);

@@ -20,6 +20,9 @@ sys_time<nanoseconds> at(year_month_day day, hours h, minutes m, seconds s, nano
 
 conf::IpAddress ip(const char* text) { return *conf::IpAddress::parse(text); }
 
+constexpr std::string_view kProbes[] = {"probes"};
+constexpr std::string_view kThreeRules[] = {"probes", "wpad", "isatap"};
+
 // The PRODUCT.md example line.
 Record example() {
   Record r;
@@ -36,7 +39,7 @@ Record example() {
   r.ancount = 0;
   r.latency_us = 41;
   r.devolved_from = "dglvrrerxokcxc.example.co.jp";
-  r.dry_run = {"probes"};
+  r.dry_run = kProbes;
   return r;
 }
 
@@ -96,8 +99,8 @@ std::vector<Case> cases() {
          r.action = "forward";
          r.upstream = "169.254.169.253:53";
          r.rcode = 0;
-         r.devolved_from.clear();
-         r.dry_run.clear();
+         r.devolved_from = {};
+         r.dry_run = {};
          r.id = 65535;
          r.latency_us = 4294967295u;
        }),
@@ -145,8 +148,8 @@ std::vector<Case> cases() {
        {{"qname", R"(a\032b\"c.\\d.example)"}}, {}},
       {"QuoteAndControlChars",
        with([](Record& r) {
-         r.rule = std::string("say \"hi\"\t\n\x01\x1f end");
-         r.devolved_from = std::string("nul\0x", 5);
+         r.rule = "say \"hi\"\t\n\x01\x1f end";
+         r.devolved_from = std::string_view("nul\0x", 5);
        }),
        {{"rule", std::string("say \"hi\"\t\n\x01\x1f end")},
         {"devolved_from", std::string("nul\0x", 5)}},
@@ -157,7 +160,7 @@ std::vector<Case> cases() {
          r.qname = "bad\xff\xc3.example";
        }),
        {{"rule", "規則-ß"}, {"qname", "bad\xef\xbf\xbd\xef\xbf\xbd.example"}}, {}},
-      {"SeveralDryRunRules", with([](Record& r) { r.dry_run = {"probes", "wpad", "isatap"}; }),
+      {"SeveralDryRunRules", with([](Record& r) { r.dry_run = kThreeRules; }),
        {{"dry_run", {"probes", "wpad", "isatap"}}}, {}},
       {"TimestampUtcMicroseconds", with([](Record& r) {
          r.ts = time_point_cast<system_clock::duration>(

@@ -34,13 +34,24 @@ constexpr auto kBound = std::chrono::seconds(30);  // a wait that only a broken 
 
 // Record i: the id and the qname tell records apart; the qname length varies so that lines
 // have different sizes and rotation points fall anywhere.
+// A Record only points at its strings: the names live here for the whole test run.
+std::string_view qname_of(int i) {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> v;
+    for (int n = 0; n < 4096; ++n)
+      v.push_back("host-" + std::to_string(n) + std::string(static_cast<std::size_t>(n % 37), 'x') +
+                  ".example.co.jp");
+    return v;
+  }();
+  return names.at(static_cast<std::size_t>(i));
+}
+
 Record record(int i) {
   Record r;
   r.ts = std::chrono::system_clock::now();
   r.client = *conf::IpAddress::parse("10.0.0.1");
   r.id = static_cast<uint16_t>(i);
-  r.qname = "host-" + std::to_string(i) + std::string(static_cast<std::size_t>(i % 37), 'x') +
-            ".example.co.jp";
+  r.qname = qname_of(i);
   r.qtype = 1;
   r.rule = "devolved";
   r.action = "nxdomain";
@@ -224,8 +235,9 @@ TEST(Writer, LineLongerThanMaxSizeGetsItsOwnFile) {
   TempDir dir;
   const std::string path = dir.file("decisions.jsonl");
   auto w = open_writer({.path = path, .max_size = 1000, .keep = 3});
+  const std::string big_name = std::string(3000, 'a') + ".example";
   Record big = record(1);
-  big.qname = std::string(3000, 'a') + ".example";
+  big.qname = big_name;
   w->push(record(0));
   w->push(std::move(big));
   w->push(record(2));
