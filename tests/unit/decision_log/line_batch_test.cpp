@@ -9,11 +9,13 @@
 #include <vector>
 
 #include "tests/unit/decision_log/files.hpp"
+#include "tests/unit/decision_log/open_writer.hpp"
 
 namespace dg::proxy::decision_log {
 namespace {
 
 using test_support::TempDir;
+using test_support::open_writer;
 using test_support::read_file;
 using test_support::split_lines;
 
@@ -28,12 +30,6 @@ Record record(int id) {
   r.action = "nxdomain";
   r.rcode = 3;
   return r;
-}
-
-std::unique_ptr<Writer> open_writer(WriterOptions options) {
-  auto w = Writer::open(std::move(options));
-  if (!w) throw std::runtime_error(w.error());
-  return std::move(*w);
 }
 
 std::vector<int> ids_in(const std::string& path) {

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "tests/unit/decision_log/files.hpp"
+#include "tests/unit/decision_log/open_writer.hpp"
 
 namespace dg::proxy::decision_log {
 namespace {
@@ -25,6 +26,7 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 using test_support::TempDir;
+using test_support::open_writer;
 using test_support::read_file;
 using test_support::read_gzip;
 using test_support::split_lines;
@@ -57,12 +59,6 @@ Record record(int i) {
   r.action = "nxdomain";
   r.rcode = 3;
   return r;
-}
-
-std::unique_ptr<Writer> open_writer(WriterOptions options) {
-  auto w = Writer::open(std::move(options));
-  if (!w) throw std::runtime_error(w.error());
-  return std::move(*w);
 }
 
 // The ids of the lines of a file's text, checking that it ends on a whole line and that
