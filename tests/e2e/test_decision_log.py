@@ -1,9 +1,13 @@
-"""The decision log: one JSON line per query with the contract's fields."""
+"""The decision log: one JSON line per query with the contract's fields; rotation."""
 import datetime
+import gzip
+import json
 import re
+import subprocess
 
 from harness import client as c
-from harness.devoguard import forward_all, group
+from harness.devoguard import forward_all, group, run_command
+from harness.load import udp_load
 
 TS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
 
@@ -129,3 +133,34 @@ def test_acl_refusal_line(unbound, devoguard):
     (line,) = dg.wait_decisions(1)
     assert (line["id"], line["client"]) == (18, "127.0.0.1")
     assert line["action"] == "refused" and line["rcode"] == "REFUSED"
+
+
+def test_rotated_file_is_gzip_every_reader_reads(unbound, devoguard, tmp_path):
+    """Past max_size the live file becomes decisions.jsonl.1.gz: gzip members of 1 MiB each
+    (libdeflate), which Python's gzip, zcat and `devoguard log` read as one stream. Every query
+    is in exactly one of the files, each line whole."""
+    cfg = forward_all(unbound.server)
+    cfg["rules"].insert(0, {"name": "rot", "match": {"suffix": ["rot.example"]},
+                            "answer": "nxdomain"})
+    live = str(tmp_path / "decisions.jsonl")
+    cfg["decision_log"] = {"path": live, "max_size": "3MiB", "keep": 2}
+    dg = devoguard(cfg)
+    # ~300-byte lines: 3 MiB rotates after ~10 500 of them.
+    sent = [f"{i:05d}-{'x' * 50}.{'y' * 60}.rot.example" for i in range(13000)]
+    r = udp_load(dg.port, sent, rate=8000, settle=3)
+    assert r.rcodes() == {"NXDOMAIN": len(sent)}, r.summary()
+    assert dg.stop() == 0  # drains the writer
+    rotated = live + ".1.gz"
+    with gzip.open(rotated, "rb") as f:
+        old = f.read()
+    assert len(old) > 2 << 20 and old.endswith(b"\n"), len(old)
+    zcat = subprocess.run(["zcat", rotated], capture_output=True, check=True)
+    assert zcat.stdout == old
+    with open(live, "rb") as f:
+        new = f.read()
+    seen = [json.loads(line)["qname"] for line in (old + new).splitlines()]
+    seen = [q for q in seen if q.endswith(".rot.example")]
+    assert sorted(seen) == sorted(sent)
+    shown = run_command(["log", "--json", rotated, live])
+    assert shown.returncode == 0, shown.stderr
+    assert sum(1 for line in shown.stdout.splitlines() if ".rot.example" in line) == len(sent)
