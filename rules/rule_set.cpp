@@ -47,7 +47,8 @@ std::expected<RuleSet, conf::Error> RuleSet::compile(const conf::Config& config)
     const std::string key = "rules[" + std::to_string(i) + "]";
     auto match = compile_match(in.match, key + ".match", context);
     if (!match) return std::unexpected(std::move(match.error()));
-    Rule out{in.name, std::move(*match), Action::Forward, -1, in.dry_run};
+    Rule out{in.name, std::move(*match), Action::Forward, -1, in.dry_run,
+             "devoguard rule " + in.name};
     if (const auto* fwd = std::get_if<conf::Forward>(&in.action)) {
       out.group = group_index(config, fwd->group);
       // conf validates group names; this guards a Config built by hand.

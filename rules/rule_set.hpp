@@ -30,6 +30,9 @@ struct Rule {
   Action action = Action::Forward;
   int group = -1;  // Forward: index into conf::Config::upstreams
   bool dry_run = false;
+  // "devoguard rule NAME", the EDE text of the rule's local answers: made once here rather
+  // than per answer.
+  std::string ede_text;
 };
 
 struct Decision {

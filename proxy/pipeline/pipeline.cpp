@@ -80,8 +80,8 @@ void Pipeline::classify(Query& q) {
 
 void Pipeline::answer_locally(QueryPtr q) {
   // The EDE text names the rule: an operator reading a client's dig output finds the rule.
-  std::string text = q->decision.rule ? "devoguard rule " + q->decision.rule->name
-                                      : std::string("devoguard: no rule matched");
+  const std::string_view text =
+      q->decision.rule ? std::string_view(q->decision.rule->ede_text) : "devoguard: no rule matched";
   dns::build_answer(q->msg, q->wire, local_answer(*q, text), answer_);
   finish(std::move(q), answer_);
 }

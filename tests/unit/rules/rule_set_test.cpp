@@ -196,6 +196,7 @@ TEST(Compile, AnswerActions) {
   for (std::size_t i = 0; i < map.size(); ++i) {
     EXPECT_EQ(set->rules()[i].action, map[i].second) << i;
     EXPECT_EQ(set->rules()[i].group, -1) << i;
+    EXPECT_EQ(set->rules()[i].ede_text, "devoguard rule r") << i;  // what dig shows the client
   }
 }
 
