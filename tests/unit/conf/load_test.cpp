@@ -1,5 +1,5 @@
-// Good configurations → effective values (defaults included) and warnings. The errors are in
-// load_errors_test.cpp.
+// Good configurations → effective values (defaults included). The warnings and load_file() are
+// in load_warnings_test.cpp, the errors in load_errors_test.cpp.
 #include "conf/load.hpp"
 
 #include <gmock/gmock.h>
@@ -352,100 +352,8 @@ rules:
 )",
                  [](const Config& c) { EXPECT_EQ(c.upstreams[0].servers.size(), 4u); }},
         GoodCase{"trailing_document_marker", "threads: 2\n---\n",
-                 [](const Config& c) { EXPECT_EQ(c.threads, 2u); }},
-        GoodCase{"warning_no_rules", "threads: 1\n",
-                 [](const Config& c) {
-                   EXPECT_THAT(c.warnings,
-                               ElementsAre("test.yaml: rules: no catch-all rule (one without "
-                                           "match): queries that match no rule are refused"));
-                 }},
-        GoodCase{"warning_no_catch_all", R"(
-rules:
-  - {name: a, match: {qname: a.test}, answer: nxdomain}
-  - {name: dry, answer: nxdomain, dry_run: true}
-)",
-                 [](const Config& c) {
-                   EXPECT_THAT(c.warnings,
-                               ElementsAre("test.yaml:2:3: rules: no catch-all rule (one without "
-                                           "match): queries that match no rule are refused"));
-                 }},
-        GoodCase{"warning_unreachable_and_unused_group", R"(
-upstreams:
-  aws: {servers: [169.254.169.253]}
-  ad: {servers: [10.0.0.10]}
-rules:
-  - {name: default, forward: aws}
-  - {name: late, match: {qname: a.test}, answer: nxdomain}
-  - name: later
-    answer: drop
-)",
-                 [](const Config& c) {
-                   EXPECT_THAT(
-                       c.warnings,
-                       ElementsAre("test.yaml:6:5: rules[1]: unreachable: rule \"default\" "
-                                   "(rules[0]) matches every query",
-                                   "test.yaml:7:5: rules[2]: unreachable: rule \"default\" "
-                                   "(rules[0]) matches every query",
-                                   "test.yaml:3:3: upstreams.ad: no rule forwards to this group"));
-                 }},
-        GoodCase{"warning_devolved_without_suffixes", R"(
-rules:
-  - name: devolved
-    match: {devolved: true, not: {devolved: false}}
-    answer: nxdomain
-  - {name: rest, answer: refused}
-)",
-                 [](const Config& c) {
-                   EXPECT_THAT(c.warnings,
-                               ElementsAre("test.yaml:3:23: rules[0].match.devolved: "
-                                           "domain.suffixes is empty: no query is ever devolved",
-                                           "test.yaml:3:45: rules[0].match.not.devolved: "
-                                           "domain.suffixes is empty: no query is ever devolved"));
-                 }}),
+                 [](const Config& c) { EXPECT_EQ(c.threads, 2u); }}),
     [](const auto& info) { return info.param.name; });
-
-TEST(LoadFileTest, MissingFileHasNoPosition) {
-  auto config = load_file("/nonexistent/devoguard.yaml");
-  ASSERT_FALSE(config);
-  EXPECT_EQ(config.error().where.line, 0);
-  EXPECT_EQ(config.error().str(),
-            "/nonexistent/devoguard.yaml: cannot read: No such file or directory");
-}
-
-TEST(LoadFileTest, DirectoryIsNotAConfig) {
-  auto config = load_file(testing::TempDir());
-  ASSERT_FALSE(config);
-  EXPECT_EQ(config.error().str(), testing::TempDir() + ": cannot read: Is a directory");
-}
-
-TEST(LoadFileTest, ReadsAFileAndNamesIt) {
-  auto path = testing::TempDir() + "load_file_" + std::to_string(getpid()) + ".yaml";
-  std::ofstream(path) << "threads: many\n";
-  auto config = load_file(path);
-  ASSERT_FALSE(config);
-  EXPECT_EQ(config.error().str(),
-            path + ":1:10: threads: expected auto or a positive integer, got \"many\"");
-}
-
-// The config the README quick start runs must load (its `system` group from a temp resolv.conf).
-TEST(ShippedConfigTest, DevoguardYamlLoads) {
-  auto options = test::options_with_resolv("nameserver 10.0.0.2\n");
-  auto config = load_file(DG_SOURCE_DIR "/conf/devoguard.yaml", options);
-  ASSERT_TRUE(config) << config.error().str();
-  EXPECT_THAT(config->warnings, IsEmpty());
-  EXPECT_THAT(strs(config->listen), ElementsAre("127.0.0.1:5353", "[::1]:5353"));
-  EXPECT_EQ(config->threads, 0u);
-  EXPECT_THAT(config->domain.suffixes, ElementsAre("example.co.jp"));
-  ASSERT_NE(config->group("default"), nullptr);
-  EXPECT_TRUE(config->group("default")->from_system);
-  ASSERT_EQ(config->rules.size(), 2u);
-  EXPECT_EQ(config->rules[0].name, "devolved");
-  EXPECT_EQ(config->rules[0].match.devolved, true);
-  EXPECT_EQ(std::get<Answer>(config->rules[0].action), Answer::NxDomain);
-  EXPECT_EQ(config->rules[1].name, "default");
-  EXPECT_EQ(std::get<Forward>(config->rules[1].action).group, "default");
-  EXPECT_EQ(config->decision_log.path, "build/decisions.jsonl");
-}
 
 }  // namespace
 }  // namespace dg::conf

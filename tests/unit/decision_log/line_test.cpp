@@ -335,12 +335,8 @@ TEST(LineScan, DamagedLinesNeverCrash) {
     auto owned = std::make_unique<char[]>(text.size() + 1);
     std::memcpy(owned.get(), text.data(), text.size());
     auto ok = line.scan(std::string_view(owned.get(), text.size()));
-    if (!ok) {
-      EXPECT_FALSE(ok.error().empty());
-    }
-    if (edits == 0 && !cut) {
-      EXPECT_TRUE(ok && json::accept(text)) << text;
-    }
+    if (!ok) { EXPECT_FALSE(ok.error().empty()); }  // braces: EXPECT_* hides an if/else
+    if (edits == 0 && !cut) { EXPECT_TRUE(ok && json::accept(text)) << text; }
   }
 }
 
