@@ -1,11 +1,13 @@
-// JSON for one decision record. Runs on the writer thread for every query, so it appends into
-// a caller-owned string (reused batch after batch) and avoids iostreams and temporaries.
+// JSON for one decision record. Runs on a DNS thread for every query, so it writes into a
+// caller-owned string (reused batch after batch) and avoids iostreams and temporaries.
 #include "proxy/decision_log/record.hpp"
 
 #include <array>
 #include <charconv>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
+#include <system_error>
 
 #include "conf/ldns.hpp"
 
@@ -16,14 +18,17 @@ using std::chrono::microseconds;
 using std::chrono::seconds;
 
 template <class Int>
-void append_int(std::string& out, Int v) {
-  char buf[24];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, end);
+char* put_int(char* p, Int v) {
+  return std::to_chars(p, p + 24, v).ptr;  // 24: room for any 64-bit value
 }
 
-// Appends `v` as exactly `width` digits (0 <= v < 10^width).
-void append_fixed(char* at, int width, unsigned v) {
+char* put(char* p, std::string_view s) {
+  std::memcpy(p, s.data(), s.size());
+  return p + s.size();
+}
+
+// Writes `v` as exactly `width` digits (0 <= v < 10^width).
+void put_fixed(char* at, int width, unsigned v) {
   for (int i = width - 1; i >= 0; --i) {
     at[i] = static_cast<char>('0' + v % 10);
     v /= 10;
@@ -60,10 +65,10 @@ constexpr std::array<bool, 256> kPlain = [] {
 
 // A JSON string. Qnames carry \DDD escapes (backslashes) and rule names come from YAML, so
 // both quote and backslash occur in practice. Bytes that are not UTF-8 become U+FFFD: the line
-// must stay valid JSON whatever a client sent.
-void append_string(std::string& out, std::string_view s) {
+// must stay valid JSON whatever a client sent. Writes at most escaped_bound(s) bytes.
+char* put_string(char* p, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
-  out.push_back('"');
+  *p++ = '"';
   std::size_t plain = 0;  // start of the run of bytes copied as they are
   for (std::size_t i = 0; i < s.size();) {
     const auto c = static_cast<unsigned char>(s[i]);
@@ -76,40 +81,42 @@ void append_string(std::string& out, std::string_view s) {
       i += len;
       continue;
     }
-    out.append(s.substr(plain, i - plain));
+    p = put(p, s.substr(plain, i - plain));
     if (c == '"' || c == '\\') {
-      out.push_back('\\');
-      out.push_back(static_cast<char>(c));
+      *p++ = '\\';
+      *p++ = static_cast<char>(c);
     } else if (c < 0x20) {
-      const char esc[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
-      out.append(esc, sizeof esc);
+      p = put(p, {"\\u00", 4});
+      *p++ = kHex[c >> 4];
+      *p++ = kHex[c & 0xF];
     } else {
-      out.append("\\ufffd");
+      p = put(p, "\\ufffd");
     }
     plain = ++i;
   }
-  out.append(s.substr(plain));
-  out.push_back('"');
+  p = put(p, s.substr(plain));
+  *p++ = '"';
+  return p;
 }
 
+// Room put_string may need: every byte escaped to six ("\u0000", "\ufffd"), and the quotes.
+constexpr std::size_t escaped_bound(std::string_view s) { return 6 * s.size() + 2; }
+
 // The client address without inet_ntop's printf machinery for the common IPv4 case.
-void append_client(std::string& out, const conf::IpAddress& client) {
-  if (!client.is_v4()) {
-    append_string(out, client.str());
-    return;
-  }
-  out.push_back('"');
+char* put_ipv4(char* p, const conf::IpAddress& client) {
+  *p++ = '"';
   const auto b = client.bytes();
   for (std::size_t i = 0; i < 4; ++i) {
-    if (i != 0) out.push_back('.');
-    append_int(out, b[i]);
+    if (i != 0) *p++ = '.';
+    p = put_int(p, b[i]);
   }
-  out.push_back('"');
+  *p++ = '"';
+  return p;
 }
 
 // "2026-11-23T07:30:50.123456Z". The date and time of day change once a second while a busy
 // server logs thousands of lines a second, so the part up to the seconds is cached per thread.
-void append_timestamp(std::string& out, std::chrono::system_clock::time_point ts) {
+char* put_timestamp(char* p, std::chrono::system_clock::time_point ts) {
   struct Prefix {
     int64_t second = INT64_MIN;
     std::array<char, 32> text{};
@@ -125,140 +132,140 @@ void append_timestamp(std::string& out, std::chrono::system_clock::time_point ts
     const auto day = std::chrono::floor<std::chrono::days>(t);
     const std::chrono::year_month_day ymd{day};
     const std::chrono::hh_mm_ss hms{t - day};
-    char* p = cache.text.data();
+    char* q = cache.text.data();
     const int year = static_cast<int>(ymd.year());
     if (year >= 0 && year <= 9999) {
-      append_fixed(p, 4, static_cast<unsigned>(year));
-      p += 4;
+      put_fixed(q, 4, static_cast<unsigned>(year));
+      q += 4;
     } else {
-      p = std::to_chars(p, p + 8, year).ptr;
+      q = std::to_chars(q, q + 8, year).ptr;
     }
-    *p++ = '-';
-    append_fixed(p, 2, static_cast<unsigned>(ymd.month()));
-    p[2] = '-';
-    append_fixed(p + 3, 2, static_cast<unsigned>(ymd.day()));
-    p[5] = 'T';
-    append_fixed(p + 6, 2, static_cast<unsigned>(hms.hours().count()));
-    p[8] = ':';
-    append_fixed(p + 9, 2, static_cast<unsigned>(hms.minutes().count()));
-    p[11] = ':';
-    append_fixed(p + 12, 2, static_cast<unsigned>(hms.seconds().count()));
-    p[14] = '.';
-    cache.size = static_cast<std::size_t>(p + 15 - cache.text.data());
+    *q++ = '-';
+    put_fixed(q, 2, static_cast<unsigned>(ymd.month()));
+    q[2] = '-';
+    put_fixed(q + 3, 2, static_cast<unsigned>(ymd.day()));
+    q[5] = 'T';
+    put_fixed(q + 6, 2, static_cast<unsigned>(hms.hours().count()));
+    q[8] = ':';
+    put_fixed(q + 9, 2, static_cast<unsigned>(hms.minutes().count()));
+    q[11] = ':';
+    put_fixed(q + 12, 2, static_cast<unsigned>(hms.seconds().count()));
+    q[14] = '.';
+    cache.size = static_cast<std::size_t>(q + 15 - cache.text.data());
     cache.second = second;
   }
-  char tail[8];
-  append_fixed(tail, 6, fraction);
-  tail[6] = 'Z';
-  out.push_back('"');
-  out.append(cache.text.data(), cache.size);
-  out.append(tail, 7);
-  out.push_back('"');
+  *p++ = '"';
+  p = put(p, {cache.text.data(), cache.size});
+  put_fixed(p, 6, fraction);
+  p += 6;
+  *p++ = 'Z';
+  *p++ = '"';
+  return p;
 }
 
 // Mnemonic from ldns's table, which also holds "TYPE54"-style names for some unassigned codes;
 // anything it does not know is written the RFC 3597 way. The table has no entries for the
-// query-only types (RFC 1035 3.2.3, RFC 1995), which are common in a query log.
-void append_qtype(std::string& out, uint16_t qtype) {
+// query-only types (RFC 1035 3.2.3, RFC 1995), which are common in a query log. The name is
+// ldns's or ours (static): "" means "TYPE<n>".
+std::string_view qtype_name(uint16_t qtype) {
   static constexpr std::string_view kQueryTypes[] = {"IXFR", "AXFR", "MAILB", "MAILA", "ANY"};
+  if (qtype >= 251 && qtype <= 255) return kQueryTypes[qtype - 251];
   const ldns_rr_descriptor* d = ldns_rr_descript(qtype);
-  out.push_back('"');
-  if (qtype >= 251 && qtype <= 255) {
-    out.append(kQueryTypes[qtype - 251]);
-  } else if (d != nullptr && d->_name != nullptr && d->_type == qtype) {
-    out.append(d->_name);
-  } else {
-    out.append("TYPE");
-    append_int(out, qtype);
-  }
-  out.push_back('"');
+  if (d != nullptr && d->_name != nullptr && d->_type == qtype) return d->_name;
+  return {};
+}
+
+char* put_qtype(char* p, std::string_view name, uint16_t qtype) {
+  *p++ = '"';
+  p = name.empty() ? put_int(put(p, "TYPE"), qtype) : put(p, name);
+  *p++ = '"';
+  return p;
 }
 
 // RFC 1035 and RFC 2136/8490 names (IANA "DNS RCODEs"); ldns spells 4 "NOTIMPL", so not ldns.
-void append_rcode(std::string& out, std::optional<uint8_t> rcode) {
+char* put_rcode(char* p, std::optional<uint8_t> rcode) {
   static constexpr std::string_view kNames[] = {
       "NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP",   "REFUSED",
       "YXDOMAIN", "YXRRSET", "NXRRSET", "NOTAUTH", "NOTZONE", "DSOTYPENI"};
-  if (!rcode) {
-    out.append("null");
-    return;
+  if (!rcode) return put(p, "null");
+  *p++ = '"';
+  p = *rcode < std::size(kNames) ? put(p, kNames[*rcode]) : put_int(put(p, "RCODE"), *rcode);
+  *p++ = '"';
+  return p;
+}
+
+// Upper bound of the bytes append_json writes for `r`: the keys, numbers, timestamp and names
+// from tables fit in kFixedRoom (about 330 at most); each string may escape to escaped_bound.
+constexpr std::size_t kFixedRoom = 512;
+
+std::size_t line_bound(const Record& r, std::string_view client_v6, std::string_view qtype) {
+  std::size_t n = kFixedRoom + escaped_bound(client_v6) + qtype.size() +
+                  escaped_bound(r.qname) + escaped_bound(r.rule) + escaped_bound(r.action) +
+                  escaped_bound(r.upstream) + escaped_bound(r.devolved_from);
+  for (const auto d : r.dry_run) n += escaped_bound(d) + 1;
+  return n;
+}
+
+char* put_record(char* p, const Record& r, std::string_view client_v6, std::string_view qtype) {
+  p = put_timestamp(put(p, R"({"ts":)"), r.ts);
+  p = put(p, R"(,"client":)");
+  p = r.client.is_v4() ? put_ipv4(p, r.client) : put_string(p, client_v6);
+  p = put(p, r.proto == Proto::Tcp ? R"(,"proto":"tcp")" : R"(,"proto":"udp")");
+  p = put_int(put(p, R"(,"id":)"), r.id);
+  p = put_string(put(p, R"(,"qname":)"), r.qname);
+  p = put_qtype(put(p, R"(,"qtype":)"), qtype, r.qtype);
+  p = put(p, R"(,"rule":)");
+  p = r.rule.empty() ? put(p, "null") : put_string(p, r.rule);  // null: ACL refusal, bad query
+  p = put_string(put(p, R"(,"action":)"), r.action);
+  if (!r.upstream.empty()) {
+    p = put_string(put(p, R"(,"upstream":)"), r.upstream);
+  } else if (r.cache == CacheResult::Hit || r.cache == CacheResult::Stale) {
+    p = put(p, R"(,"upstream":null)");
   }
-  out.push_back('"');
-  if (*rcode < std::size(kNames)) {
-    out.append(kNames[*rcode]);
-  } else {
-    out.append("RCODE");
-    append_int(out, *rcode);
+  if (r.cache != CacheResult::None) {
+    constexpr std::string_view kNames[] = {"", "hit", "miss", "stale", "bypass"};
+    p = put(put(p, R"(,"cache":")"), kNames[std::size_t(r.cache)]);
+    *p++ = '"';
   }
-  out.push_back('"');
+  p = put_rcode(put(p, R"(,"rcode":)"), r.rcode);
+  p = put(p, R"(,"ancount":)");
+  p = r.ancount ? put_int(p, *r.ancount) : put(p, "null");
+  p = put_int(put(p, R"(,"latency_us":)"), r.latency_us);
+  if (!r.devolved_from.empty()) p = put_string(put(p, R"(,"devolved_from":)"), r.devolved_from);
+  if (!r.dry_run.empty()) {
+    p = put(p, R"(,"dry_run":[)");
+    for (std::size_t i = 0; i < r.dry_run.size(); ++i) {
+      if (i != 0) *p++ = ',';
+      p = put_string(p, r.dry_run[i]);
+    }
+    *p++ = ']';
+  }
+  if (r.label_score) {
+    p = put(p, R"(,"label_score":)");
+    char buf[32];
+    auto [end, ec] =
+        std::to_chars(buf, buf + sizeof buf, *r.label_score, std::chars_format::fixed, 3);
+    p = ec == std::errc{} ? put(p, {buf, std::size_t(end - buf)}) : put(p, "null");
+  }
+  *p++ = '}';
+  return p;
 }
 
 }  // namespace
 
+// Runs on a DNS thread for every query: the line is written straight into `out`'s memory
+// (room for the worst case reserved once, no per-field append and its capacity check).
 void append_json(const Record& r, std::string& out) {
-  out.append(R"({"ts":)");
-  append_timestamp(out, r.ts);
-  out.append(R"(,"client":)");
-  append_client(out, r.client);
-  out.append(r.proto == Proto::Tcp ? R"(,"proto":"tcp")" : R"(,"proto":"udp")");
-  out.append(R"(,"id":)");
-  append_int(out, r.id);
-  out.append(R"(,"qname":)");
-  append_string(out, r.qname);
-  out.append(R"(,"qtype":)");
-  append_qtype(out, r.qtype);
-  out.append(R"(,"rule":)");
-  if (r.rule.empty()) {
-    out.append("null");  // no rule decided: ACL refusal, bad query
-  } else {
-    append_string(out, r.rule);
-  }
-  out.append(R"(,"action":)");
-  append_string(out, r.action);
-  if (!r.upstream.empty()) {
-    out.append(R"(,"upstream":)");
-    append_string(out, r.upstream);
-  } else if (r.cache == CacheResult::Hit || r.cache == CacheResult::Stale) {
-    out.append(R"(,"upstream":null)");
-  }
-  if (r.cache != CacheResult::None) {
-    constexpr std::string_view kNames[] = {"", "hit", "miss", "stale", "bypass"};
-    out.append(R"(,"cache":")").append(kNames[std::size_t(r.cache)]).push_back('"');
-  }
-  out.append(R"(,"rcode":)");
-  append_rcode(out, r.rcode);
-  out.append(R"(,"ancount":)");
-  if (r.ancount) {
-    append_int(out, *r.ancount);
-  } else {
-    out.append("null");
-  }
-  out.append(R"(,"latency_us":)");
-  append_int(out, r.latency_us);
-  if (!r.devolved_from.empty()) {
-    out.append(R"(,"devolved_from":)");
-    append_string(out, r.devolved_from);
-  }
-  if (!r.dry_run.empty()) {
-    out.append(R"(,"dry_run":[)");
-    for (std::size_t i = 0; i < r.dry_run.size(); ++i) {
-      if (i != 0) out.push_back(',');
-      append_string(out, r.dry_run[i]);
-    }
-    out.push_back(']');
-  }
-  if (r.label_score) {
-    char buf[16];
-    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, *r.label_score,
-                                   std::chars_format::fixed, 3);
-    out.append(R"(,"label_score":)").append(buf, end);
-  }
-  out.push_back('}');
+  const std::string client_v6 = r.client.is_v4() ? std::string() : r.client.str();
+  const std::string_view qtype = qtype_name(r.qtype);
+  const std::size_t start = out.size();
+  out.resize_and_overwrite(start + line_bound(r, client_v6, qtype), [&](char* data, std::size_t) {
+    return static_cast<std::size_t>(put_record(data + start, r, client_v6, qtype) - data);
+  });
 }
 
 std::string to_json(const Record& r) {
   std::string out;
-  out.reserve(256);
   append_json(r, out);
   return out;
 }
