@@ -1,6 +1,6 @@
 // Google Benchmark micro-benchmarks of the per-query work in user space (issue 5): parsing a
 // client query, accepting an upstream reply, classifying by the rules, the devolution table,
-// the random-label scorer. The end-to-end figures come from bench/run.sh; these show which
+// the random-label scorer, building a local answer, formatting a decision-log line. The end-to-end figures come from bench/run.sh; these show which
 // step costs what and catch regressions in one function.
 //
 //   build/micro_bench [--benchmark_filter=REGEX]
@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "conf/load.hpp"
+#include "proxy/decision_log/record.hpp"
+#include "proxy/dns/answer.hpp"
 #include "proxy/dns/message.hpp"
 #include "rules/devolution/parents.hpp"
 #include "rules/devolution/tracker.hpp"
@@ -116,6 +118,46 @@ void BM_LabelScore(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(rules::random_label::label_score("dglvrrerxokcxc"));
 }
 BENCHMARK(BM_LabelScore);
+
+// A devolved probe answered locally: NXDOMAIN, the parent's SOA, EDE with the rule's text.
+void BM_BuildLocalAnswer(benchmark::State& state) {
+  const auto wire = query_wire("dglvrrerxokcxc.co.jp", 1);
+  const auto query = dns::parse_query(wire);
+  const dns::AnswerSpec spec{.rcode = dns::kNxDomain,
+                             .soa_owner = "co.jp",
+                             .ede = dns::Ede{dns::EdeCode::Blocked, "devoguard rule devolved"}};
+  std::vector<uint8_t> out;
+  for (auto _ : state) {
+    dns::build_answer(*query, wire, spec, out);
+    benchmark::DoNotOptimize(out.data());
+  }
+}
+BENCHMARK(BM_BuildLocalAnswer);
+
+// That answer's decision-log line, appended to a batch as LineBatch does.
+void BM_AppendJson(benchmark::State& state) {
+  namespace dl = dg::proxy::decision_log;
+  dl::Record r;
+  r.ts = std::chrono::system_clock::now();
+  r.client = *conf::IpAddress::parse("10.20.30.40");
+  r.id = 4711;
+  r.qname = "dglvrrerxokcxc.co.jp";
+  r.qtype = 1;
+  r.rule = "devolved";
+  r.action = "nxdomain";
+  r.rcode = 3;
+  r.ancount = 0;
+  r.latency_us = 12;
+  r.devolved_from = "dglvrrerxokcxc.example.co.jp";
+  std::string batch;
+  for (auto _ : state) {
+    if (batch.size() > (64 << 10)) batch.clear();
+    dl::append_json(r, batch);
+    batch.push_back('\n');
+  }
+  benchmark::DoNotOptimize(batch.data());
+}
+BENCHMARK(BM_AppendJson);
 
 }  // namespace
 
