@@ -1,10 +1,9 @@
 #include "proxy/upstream/prober.hpp"
 
-#include <stdlib.h>  // arc4random
-
 #include <spdlog/spdlog.h>
 
 #include "proxy/dns/message.hpp"
+#include "proxy/upstream/random.hpp"
 
 namespace dg::proxy::upstream {
 
@@ -57,7 +56,7 @@ class Probe {
 
  private:
   Probe(std::shared_ptr<ServerState> s, std::shared_ptr<std::unordered_set<const ServerState*>> p)
-      : server_(std::move(s)), probing_(std::move(p)), id_(uint16_t(arc4random())) {
+      : server_(std::move(s)), probing_(std::move(p)), id_(uint16_t(random_u32())) {
     dns::write_u16(query_, id_);
   }
   void end(bool answered) {

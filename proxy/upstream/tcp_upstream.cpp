@@ -1,12 +1,11 @@
 #include "proxy/upstream/tcp_upstream.hpp"
 
-#include <stdlib.h>  // arc4random
-
 #include <spdlog/spdlog.h>
 
 #include "proxy/dns/message.hpp"
 #include "proxy/dnstap/tap.hpp"
 #include "proxy/upstream/forwarder.hpp"
+#include "proxy/upstream/random.hpp"
 
 namespace dg::proxy::upstream {
 
@@ -135,7 +134,7 @@ void TcpUpstream::enqueue(Connection& c, pipeline::QueryPtr q, std::size_t serve
                           bool retried) {
   uint16_t id;
   do {
-    id = uint16_t(arc4random());
+    id = uint16_t(random_u32());
   } while (c.pending.contains(id));
   dns::set_id(q->wire, id);
   const std::size_t at = c.out.size();

@@ -1,6 +1,5 @@
 #include "proxy/upstream/udp_upstream.hpp"
 
-#include <stdlib.h>  // arc4random, arc4random_uniform
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -13,6 +12,7 @@
 #include "proxy/dnstap/tap.hpp"
 #include "proxy/aws/source_choice.hpp"
 #include "proxy/upstream/forwarder.hpp"
+#include "proxy/upstream/random.hpp"
 
 namespace dg::proxy::upstream {
 
@@ -55,7 +55,7 @@ void UdpUpstream::open_pools() {
   for (auto& pool : pools_) {
     for (std::size_t i = 0; i < per_pool; ++i)
       if (auto* s = open_socket(pool)) pool.sockets.push_back(s);
-    pool.turn = pool.sockets.empty() ? 0 : arc4random_uniform(uint32_t(pool.sockets.size()));
+    pool.turn = pool.sockets.empty() ? 0 : random_below(uint32_t(pool.sockets.size()));
   }
 }
 
@@ -105,7 +105,7 @@ UdpUpstream::Socket* UdpUpstream::open_socket(const Pool& pool) {
   s->serial = ++socket_serial_;
   s->slot = pool.slot;
   s->fd = fd;
-  s->uses_left = kMinUsesPerSocket + arc4random_uniform(2 * kMinUsesPerSocket);
+  s->uses_left = kMinUsesPerSocket + random_below(2 * kMinUsesPerSocket);
   if (ctx_.forwarder.dnstap()) s->local = dnstap::local_endpoint(fd);  // FORWARDER_* source
   uv_poll_init(ctx_.loop, s->poll.get(), fd);
   s->poll.get()->data = s.get();
@@ -168,7 +168,7 @@ void UdpUpstream::send(pipeline::QueryPtr q, std::size_t server_index) {
   if (!s) return ctx_.forwarder.on_udp_failed(std::move(q), server_index);
   uint16_t id;
   do {
-    id = uint16_t(arc4random());
+    id = uint16_t(random_u32());
   } while (s->pending.contains(id));
   dns::set_id(q->wire, id);
   s->out.add(q->wire, nullptr);
