@@ -36,6 +36,7 @@ struct Writer::Impl {
   void run();
   void write_batch(std::string_view batch, std::size_t count);
   void commit(std::string_view lines, std::size_t count);
+  void rotate();
 
   const WriterOptions options_;
   LiveFile file_;  // writer thread only (open() also runs before the thread starts)
@@ -50,11 +51,13 @@ struct Writer::Impl {
   uint64_t handled_ = 0;  // of those, written or dropped by the writer
   uint64_t reopens_asked_ = 0;
   uint64_t reopens_done_ = 0;
+  std::string last_rotation_error_;
   bool flush_wanted_ = false;
   bool stop_ = false;
 
   std::atomic<uint64_t> written_{0};
   std::atomic<uint64_t> dropped_{0};
+  std::atomic<uint64_t> rotation_failures_{0};
   std::thread thread_;
 };
 
@@ -110,9 +113,21 @@ void Writer::Impl::write_batch(std::string_view batch, std::size_t count) {
     count -= lines;
     batch.remove_prefix(cut);
     if (batch.empty()) break;
-    (void)file_.rotate();  // the lines are written; a lost rotated file is not a dropped line
+    rotate();
     rotated = true;
   }
+}
+
+// The lines are written, so a rotation that fails loses no line that was counted; it loses
+// the rotated copy, which the operator hears about (stats, the server's minute warning).
+void Writer::Impl::rotate() {
+  auto rotated = file_.rotate();
+  if (rotated) return;
+  {
+    std::lock_guard lock(mu_);
+    last_rotation_error_ = std::move(rotated.error());
+  }
+  rotation_failures_.fetch_add(1, std::memory_order_relaxed);
 }
 
 // Writes `count` whole lines, counting each as written or dropped (the file is closed).
@@ -211,8 +226,15 @@ void Writer::flush() {
 }
 
 WriterStats Writer::stats() const {
-  return {.written = impl_->written_.load(std::memory_order_relaxed),
-          .dropped = impl_->dropped_.load(std::memory_order_relaxed)};
+  WriterStats s{.written = impl_->written_.load(std::memory_order_relaxed),
+                .dropped = impl_->dropped_.load(std::memory_order_relaxed),
+                .rotation_failures = impl_->rotation_failures_.load(std::memory_order_relaxed),
+                .last_rotation_error = {}};
+  if (s.rotation_failures != 0) {
+    std::lock_guard lock(impl_->mu_);
+    s.last_rotation_error = impl_->last_rotation_error_;
+  }
+  return s;
 }
 
 }  // namespace dg::proxy::decision_log

@@ -28,6 +28,10 @@ struct WriterOptions {
 struct WriterStats {
   uint64_t written = 0;
   uint64_t dropped = 0;  // queue full or write failed
+  // Rotations that could not keep the full file (compression or rename failed, e.g. a full
+  // disk): its lines were written but the rotated copy is gone.
+  uint64_t rotation_failures = 0;
+  std::string last_rotation_error;  // what the last failed rotation said; empty when none
 };
 
 class Writer {

@@ -156,6 +156,10 @@ void state(std::string& out, const Sources& s) {
   header(out, "devoguard_decision_log_dropped_total", "counter",
          "Decision-log lines lost (queue full or write failed); their queries were answered.");
   fmt::format_to(std::back_inserter(out), "devoguard_decision_log_dropped_total {}\n", log.dropped);
+  header(out, "devoguard_decision_log_rotation_failures_total", "counter",
+         "Rotations whose rotated file was lost (compression or rename failed).");
+  fmt::format_to(std::back_inserter(out), "devoguard_decision_log_rotation_failures_total {}\n",
+                 log.rotation_failures);
 
   const auto tap = s.dnstap ? s.dnstap->stats() : dnstap::WriterStats{};
   header(out, "devoguard_dnstap_written_total", "counter", "dnstap frames written.");

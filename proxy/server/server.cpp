@@ -49,6 +49,7 @@ class Server {
   void on_signal(int signum);
   metrics::HttpResponse serve_http(std::string_view path) const;
   void watch_decision_log();
+  void report_decision_log();
   void watch_packet_rates();
   std::expected<void, std::string> open_dnstap();
 
@@ -69,6 +70,7 @@ class Server {
   bool loop_closed_ = false;
   uv::UvHandle<uv_timer_t> log_watch_;
   uint64_t log_dropped_seen_ = 0;
+  uint64_t log_rotation_failures_seen_ = 0;
   aws::EthtoolStats ena_stats_;
   aws::Monitor aws_;  // packet rates to upstreams, the Amazon resolver's limit (DEPLOY.md §1)
   uv::UvHandle<uv_timer_t> aws_tick_;
@@ -263,8 +265,8 @@ void Server::shutdown(const char* why) {
   // The loop now has nothing left to wait for: run() returns and joins the workers.
 }
 
-// Lost decision-log lines (full queue, full disk) are counted per line and reported here at
-// most once a minute, never per line.
+// Lost decision-log lines (full queue, full disk) and failed rotations are counted and
+// reported here at most once a minute, never per line.
 void Server::watch_decision_log() {
   if (!log_) return;
   uv_timer_init(&loop_, log_watch_.get());
@@ -272,17 +274,24 @@ void Server::watch_decision_log() {
   uv_timer_start(
       log_watch_.get(),
       [](uv_timer_t* t) {
-        auto* self = uv::owner_of<Server>(t);
-        if (!self) return;
-        const auto dropped = self->log_->stats().dropped;
-        if (dropped > self->log_dropped_seen_)
-          spdlog::warn("decision log: {} lines lost in the last minute (queue full or write "
-                       "failed); queries were answered",
-                       dropped - self->log_dropped_seen_);
-        self->log_dropped_seen_ = dropped;
+        if (auto* self = uv::owner_of<Server>(t)) self->report_decision_log();
       },
       60000, 60000);
   uv_unref(log_watch_.base());
+}
+
+void Server::report_decision_log() {
+  const auto s = log_->stats();
+  if (s.dropped > log_dropped_seen_)
+    spdlog::warn("decision log: {} lines lost in the last minute (queue full or write "
+                 "failed); queries were answered",
+                 s.dropped - log_dropped_seen_);
+  if (s.rotation_failures > log_rotation_failures_seen_)
+    spdlog::warn("decision log: {} rotations failed in the last minute, their rotated files "
+                 "are lost; the last said: {}",
+                 s.rotation_failures - log_rotation_failures_seen_, s.last_rotation_error);
+  log_dropped_seen_ = s.dropped;
+  log_rotation_failures_seen_ = s.rotation_failures;
 }
 
 // dnstap: (needs a restart to change, like decision_log). A unix reader need not be there

@@ -1,5 +1,5 @@
-// Writer: lines whole and in order, rotation at the size bound, drops on a full queue or a
-// failing disk, reopen. Each test works in its own temporary directory.
+// Writer: lines whole and in order, rotation at the size bound (and its failures), drops on a
+// full queue or a failing disk, reopen. Each test works in its own temporary directory.
 #include "proxy/decision_log/writer.hpp"
 
 #include <fcntl.h>
@@ -258,6 +258,30 @@ TEST(Writer, OversizedLiveFileAndStaleRotatedFiles) {
   EXPECT_EQ(ids_of(read_file(path), "live"), std::vector<int>{5});
   EXPECT_FALSE(fs::exists(dir.file("decisions.jsonl.3.gz")));
   EXPECT_FALSE(fs::exists(dir.file("decisions.jsonl.4.gz")));
+}
+
+TEST(Writer, FailedRotationIsCountedAndWritingGoesOn) {
+  TempDir dir;
+  const std::string path = dir.file("decisions.jsonl");
+  // A directory where the rotated file must go: the compressed copy cannot be renamed there.
+  fs::create_directory(dir.file(rotated_name(1)));
+  auto w = open_writer({.path = path, .max_size = 1000, .keep = 1});
+  for (int i = 0; i < 10; ++i) w->push(record(i));
+  w->flush();
+  const WriterStats failed = w->stats();
+  EXPECT_GE(failed.rotation_failures, 1u);
+  EXPECT_NE(failed.last_rotation_error.find(rotated_name(1)), std::string::npos)
+      << failed.last_rotation_error;
+  EXPECT_EQ(failed.written, 10u);  // every line reached a file; the lost copy is not a drop
+  EXPECT_EQ(failed.dropped, 0u);
+  EXPECT_FALSE(fs::exists(dir.file(rotated_name(1) + ".tmp")));
+  // The way is clear again: the next rotation keeps its file and the count stays.
+  fs::remove(dir.file(rotated_name(1)));
+  for (int i = 10; i < 20; ++i) w->push(record(i));
+  w->flush();
+  EXPECT_TRUE(fs::is_regular_file(dir.file(rotated_name(1))));
+  EXPECT_EQ(w->stats().rotation_failures, failed.rotation_failures);
+  EXPECT_EQ(w->stats().written, 20u);
 }
 
 TEST(Writer, FullQueueDropsAndCounts) {
