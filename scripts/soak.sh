@@ -7,10 +7,12 @@
 #
 #   scripts/soak.sh                      build/devoguard, 10 minutes
 #   SOAK_SECONDS=120 DEVOGUARD_BIN=build-asan/devoguard scripts/soak.sh
+#   SOAK_FILL=1000000 scripts/soak.sh    the devolution table filled with 1 M entries first
 #
 # Needs nsd and dnsperf (scripts/deps.sh installs them). The query mix: 80 % forwarded (to two
 # groups), 20 % answered locally (NXDOMAIN under co.jp), over 20000 distinct names, with the
-# decision log on (rotating at 64 MiB, 2 kept).
+# decision log on (rotating at 64 MiB, 2 kept). On 2 or more cores, as in ../shared/bench,
+# dnsperf and nsd run on cpu 0 and devoguard alone on cpu 1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,10 +20,14 @@ bin=${DEVOGUARD_BIN:-build/devoguard}
 seconds=${SOAK_SECONDS:-600}
 sample=${SAMPLE_SECONDS:-30}
 threads=${SOAK_THREADS:-1}
+fill=${SOAK_FILL:-0}
 [ -x "$bin" ] || { echo "soak.sh: $bin missing (scripts/dev.sh run builds it)" >&2; exit 1; }
 for tool in nsd dnsperf; do
   command -v "$tool" >/dev/null || { echo "soak.sh: $tool missing (scripts/deps.sh)" >&2; exit 1; }
 done
+
+load_cpu=() proxy_cpu=()
+if [ "$(nproc)" -ge 2 ]; then load_cpu=(taskset -c 0) proxy_cpu=(taskset -c 1); fi
 
 work=$(mktemp -d /tmp/devoguard-soak.XXXXXX)
 pids=()
@@ -80,7 +86,8 @@ zone:
   name: example.co.jp
   zonefile: example.co.jp.zone
 EOF
-nsd -d -c "$work/nsd.conf" &
+nsd_cmd=(nsd -d -c "$work/nsd.conf")
+"${load_cpu[@]}" "${nsd_cmd[@]}" &
 pids+=($!)
 
 cat >"$work/devoguard.yaml" <<EOF
@@ -90,6 +97,7 @@ clients:
   allow: [127.0.0.0/8]
 domain:
   suffixes: [example.co.jp]
+$([ "$fill" -gt 0 ] && printf '  max_tracked: %d\n  correlation_window: 1h\n' "$fill")
 upstreams:
   aws:
     servers: ["127.0.0.1:$nsd_port"]
@@ -114,7 +122,7 @@ decision_log:
 metrics:
   listen: "127.0.0.1:$metrics_port"
 EOF
-"$bin" run -c "$work/devoguard.yaml" 2>"$work/devoguard.log" &
+"${proxy_cpu[@]}" "$bin" run -c "$work/devoguard.yaml" 2>"$work/devoguard.log" &
 dg_pid=$!
 pids+=($dg_pid)
 
@@ -145,8 +153,20 @@ udp_rcvbuf_errors() {
     /proc/net/snmp
 }
 
+echo "== idle: RSS $(rss_kb) KiB"
+if [ "$fill" -gt 0 ]; then
+  # Each name once, a type the wildcard lacks (NODATA): every query is a failed P.S, an entry.
+  # The hour-long correlation_window keeps them for the whole run.
+  awk -v n="$fill" 'BEGIN { for (i = 0; i < n; i++) printf "fill%d.example.co.jp TXT\n", i }' \
+    >"$work/fill.txt"
+  "${load_cpu[@]}" dnsperf -s 127.0.0.1 -p "$dg_port" -d "$work/fill.txt" -n 1 -c 4 -q 100 \
+    >"$work/fill-run.txt" 2>&1
+  echo "== filled: $(metric devoguard_devolution_tracked) entries tracked" \
+    "($(metric devoguard_devolution_evictions_total) evicted), RSS $(rss_kb) KiB"
+fi
+
 echo "== maximum rate (dnsperf closed loop, 10 s, 100 in flight)"
-dnsperf -s 127.0.0.1 -p "$dg_port" -d "$work/queries.txt" -l 10 -c 4 -q 100 >"$work/max.txt" 2>&1
+"${load_cpu[@]}" dnsperf -s 127.0.0.1 -p "$dg_port" -d "$work/queries.txt" -l 10 -c 4 -q 100 >"$work/max.txt" 2>&1
 max=$(awk '/Queries per second:/ { printf "%d", $4 }' "$work/max.txt")
 rate=$((max / 2))
 echo "max ${max} q/s -> soak at ${rate} q/s for ${seconds} s (sampling every ${sample} s)"
@@ -154,7 +174,7 @@ rss_start=$(rss_kb)
 queries_start=$(metric devoguard_queries_total)
 drops_start=$(udp_rcvbuf_errors)
 
-dnsperf -s 127.0.0.1 -p "$dg_port" -d "$work/queries.txt" -l "$seconds" -Q "$rate" -c 4 -q 1000 \
+"${load_cpu[@]}" dnsperf -s 127.0.0.1 -p "$dg_port" -d "$work/queries.txt" -l "$seconds" -Q "$rate" -c 4 -q 1000 \
   -t 5 >"$work/soak.txt" 2>&1 &
 perf_pid=$!
 pids+=($perf_pid)
