@@ -7,7 +7,7 @@ import pytest
 from harness import client as c
 from harness.devoguard import forward_all
 from harness.load import udp_load
-from harness.metrics import http_get, parse, value
+from harness.metrics import scrape, value
 from harness.ports import free_port
 
 ANSWER_IP = "192.0.2.77"
@@ -21,12 +21,6 @@ def limited_config(up, action, qps=50, burst=100):
                       "rate_limit": {"qps": qps, "burst": burst, "action": action}}
     cfg["metrics"] = {"listen": f"127.0.0.1:{port}"}
     return cfg, f"http://127.0.0.1:{port}"
-
-
-def scrape(base):
-    status, body = http_get(base + "/metrics")
-    assert status == 200, status
-    return parse(body)
 
 
 @pytest.mark.parametrize("action", ["refused", "drop"])

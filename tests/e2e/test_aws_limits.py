@@ -7,25 +7,12 @@ import re
 
 from harness.devoguard import forward_all, run_command
 from harness.load import udp_load
-from harness.metrics import http_get, parse, value
-from harness.ports import free_port
+from harness.metrics import http_get, scrape, value, with_metrics
 from harness.wait import wait_for
 
 WARN = re.compile(r"interface lo \((?P<sources>[^)]*)\) sends (?P<pps>\d+) packets/s to the "
                   r"Amazon resolver \((?P<pct>\d+)% of 100 per ENI\): enable cache or add "
                   r"instances")
-
-
-def with_metrics(cfg):
-    port = free_port()
-    cfg["metrics"] = {"listen": f"127.0.0.1:{port}"}
-    return cfg, f"http://127.0.0.1:{port}"
-
-
-def scrape(base):
-    status, body = http_get(base + "/metrics")
-    assert status == 200, status
-    return parse(body)
 
 
 def test_over_packet_limit_warns_and_ratio_above_one(fault_upstream, devoguard):

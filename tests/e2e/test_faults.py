@@ -13,26 +13,13 @@ import time
 import pytest
 
 from harness import client as c
-from harness.devoguard import forward_all, group, memory_budget_kb
+from harness.devoguard import forward_all, memory_budget_kb
 from harness.fault import POISON_IP
 from harness.load import RssSampler, tcp_load, udp_load
-from harness.metrics import http_get, parse, value
-from harness.ports import free_port
+from harness.metrics import scrape, value, with_metrics
 from harness.wait import wait_for
 
 ANSWER_IP = "192.0.2.77"
-
-
-def with_metrics(cfg):
-    port = free_port()
-    cfg["metrics"] = {"listen": f"127.0.0.1:{port}"}
-    return cfg, f"http://127.0.0.1:{port}"
-
-
-def scrape(base):
-    status, body = http_get(base + "/metrics")
-    assert status == 200, status
-    return parse(body)
 
 
 def names(prefix, n):

@@ -4,21 +4,8 @@ import json
 
 from harness import client as c
 from harness.devoguard import forward_all
-from harness.metrics import http_get, parse, value
-from harness.ports import free_port
+from harness.metrics import http_get, scrape, value, with_metrics
 from harness.wait import wait_for
-
-
-def with_metrics(cfg):
-    port = free_port()
-    cfg["metrics"] = {"listen": f"127.0.0.1:{port}"}
-    return cfg, f"http://127.0.0.1:{port}"
-
-
-def scrape(base):
-    status, body = http_get(base + "/metrics")
-    assert status == 200, status
-    return parse(body)
 
 
 def test_healthz_and_query_counters(fault_upstream, devoguard):

@@ -14,7 +14,7 @@ import dns.message
 from harness import client as c
 from harness.devoguard import memory_budget_kb
 from harness.load import RssSampler, query_wire
-from harness.metrics import http_get, parse, value
+from harness.metrics import scrape, value
 from harness.ports import free_port
 from harness.wait import wait_for
 
@@ -30,12 +30,6 @@ def config(up, **tcp):
            "tcp": tcp,
            "metrics": {"listen": f"127.0.0.1:{port}"}}
     return cfg, f"http://127.0.0.1:{port}"
-
-
-def scrape(base):
-    status, body = http_get(base + "/metrics")
-    assert status == 200, status
-    return parse(body)
 
 
 def connect(port, source, timeout=5.0):

@@ -2,6 +2,8 @@
 import re
 import urllib.request
 
+from harness.ports import free_port
+
 _SAMPLE = re.compile(r"^([a-zA-Z_:][\w:]*)(?:\{(.*)\})?\s+(\S+)$")
 _LABEL = re.compile(r'(\w+)="((?:[^"\\]|\\.)*)"')
 
@@ -32,3 +34,17 @@ def value(samples, name, **labels):
     want = set(labels.items())
     found = [v for (n, ls), v in samples.items() if n == name and want <= set(ls)]
     return sum(found) if found else None
+
+
+def with_metrics(cfg):
+    """cfg with a metrics listener on a free loopback port, and the base URL to scrape."""
+    port = free_port()
+    cfg["metrics"] = {"listen": f"127.0.0.1:{port}"}
+    return cfg, f"http://127.0.0.1:{port}"
+
+
+def scrape(base):
+    """The samples of one GET /metrics, which must answer 200."""
+    status, body = http_get(base + "/metrics")
+    assert status == 200, status
+    return parse(body)
