@@ -26,7 +26,6 @@ std::size_t RecvBatch::receive(int fd) {
     if (errno == EINTR) continue;
     // EAGAIN: nothing waiting. ECONNREFUSED and the like (ICMP errors on a connected socket)
     // were consumed by this call; the next one reads the datagrams behind them.
-    if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
     return 0;
   }
 }
