@@ -7,6 +7,8 @@
 #   bench/run.sh local      100% answered locally, vs dnsdist
 #   bench/run.sh pairs      devolution correlation path (P.S then P.D), vs dnsdist
 #   bench/run.sh log        decision log on vs off
+#   bench/run.sh logpeers   devoguard with and without its decision log beside dnsdist with and
+#                           without its per-query LogAction (dnsdist-log), vs dnsdist
 #   bench/run.sh threads    1 vs 2 worker threads (proxy on both cores)
 #   bench/run.sh tcp        forwarding over TCP, vs dnsdist
 #   bench/run.sh direct     devoguard vs direct (the harness's ceiling) and dnsdist
@@ -37,6 +39,9 @@ case "$scenario" in
   log)     exec "$dnsbench" run \
              --proxy "log-off=head -n -2 {config} > {workdir}/nolog.yaml && exec build/devoguard run -c {workdir}/nolog.yaml" \
              --proxy "log-on=build/devoguard run -c {config}" --config bench/devoguard.yaml "$@" ;;
+  logpeers) exec "$dnsbench" run devoguard log-off dnsdist-log "${dg[@]}" \
+             --proxy "log-off=head -n -2 {config} > {workdir}/nolog.yaml && exec build/devoguard run -c {workdir}/nolog.yaml" \
+             --config bench/devoguard.yaml --vs dnsdist "$@" ;;
   threads) exec "$dnsbench" run --proxy-cpus 0,1 --proxy "threads-1=build/devoguard run -c {config}" \
              --proxy "threads-2=sed 's/^threads: 1$/threads: 2/' {config} > {workdir}/t2.yaml && exec build/devoguard run -c {workdir}/t2.yaml" \
              --config bench/devoguard.yaml "$@" ;;
@@ -44,5 +49,5 @@ case "$scenario" in
              --proxy "cache-off=build/devoguard run -c {config}" \
              --proxy "cache-on={ cat {config}; echo 'cache: {enabled: true}'; } > {workdir}/cache.yaml && exec build/devoguard run -c {workdir}/cache.yaml" \
              --config bench/devoguard.yaml "$@" ;;
-  *) echo "usage: bench/run.sh mix|local|pairs|log|threads|tcp|direct|peers|cache [dnsbench args]" >&2; exit 2 ;;
+  *) echo "usage: bench/run.sh mix|local|pairs|log|logpeers|threads|tcp|direct|peers|cache [dnsbench args]" >&2; exit 2 ;;
 esac
