@@ -13,14 +13,17 @@ work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; wait; rm -rf "$work"' EXIT
 
 case "$target" in
-  devoguard) serve=(--proxy "devoguard=build/devoguard run -c {config}" --config bench/devoguard.yaml devoguard) ;;
-  log-off)   head -n -2 bench/devoguard.yaml > "$work/nolog.yaml"  # drops the decision_log section
-             serve=(--proxy "devoguard=build/devoguard run -c {config}" --config "$work/nolog.yaml" devoguard) ;;
-  dnsdist|dnsdist-log) serve=("$target") ;;
+  devoguard) process=devoguard config=bench/devoguard.yaml ;;
+  log-off)   process=devoguard config=$work/nolog.yaml
+             head -n -2 bench/devoguard.yaml > "$config" ;;  # drops the decision_log section
+  dnsdist|dnsdist-log) process=dnsdist ;;
   *) echo "bench/cost_split.sh: unknown target $target" >&2; exit 2 ;;
 esac
-process=${target%-*}
-[ "$process" = log ] && process=devoguard
+if [ "$process" = devoguard ]; then
+  serve=(--proxy "devoguard=build/devoguard run -c {config}" --config "$config" devoguard)
+else
+  serve=("$target")
+fi
 
 "$dnsbench" serve "${serve[@]}" --workdir "$work/serve" --seconds 40 > "$work/serve.log" 2>&1 &
 for _ in $(seq 120); do grep -q "serving for" "$work/serve.log" && break; sleep 0.5; done

@@ -24,6 +24,8 @@ dnsbench=../shared/bench/dnsbench
 "$dnsbench" install >/dev/null
 
 dg=(--proxy "devoguard=build/devoguard run -c {config}")
+# The decision_log section is the last two lines of the filled-in config.
+log_off=(--proxy "log-off=head -n -2 {config} > {workdir}/nolog.yaml && exec build/devoguard run -c {workdir}/nolog.yaml")
 scenario=${1:-mix}
 shift || true
 case "$scenario" in
@@ -33,14 +35,11 @@ case "$scenario" in
   tcp)     exec "$dnsbench" run "${dg[@]}" --config bench/devoguard.yaml --vs dnsdist --transport tcp "$@" ;;
   direct)  exec "$dnsbench" run devoguard dnsdist "${dg[@]}" --config bench/devoguard.yaml --vs direct "$@" ;;
   peers)   exec "$dnsbench" run devoguard dnsdist unbound dnsmasq "${dg[@]}" --config bench/devoguard.yaml --vs direct "$@" ;;
-  # Variants are derived from the filled-in config: the decision_log section is its last two
-  # lines; `threads: 1` is its own line.
+  # Variants are derived from the filled-in config: `threads: 1` is its own line.
   # (The first target is the reference of the ratios.)
-  log)     exec "$dnsbench" run \
-             --proxy "log-off=head -n -2 {config} > {workdir}/nolog.yaml && exec build/devoguard run -c {workdir}/nolog.yaml" \
+  log)     exec "$dnsbench" run "${log_off[@]}" \
              --proxy "log-on=build/devoguard run -c {config}" --config bench/devoguard.yaml "$@" ;;
-  logpeers) exec "$dnsbench" run devoguard log-off dnsdist-log "${dg[@]}" \
-             --proxy "log-off=head -n -2 {config} > {workdir}/nolog.yaml && exec build/devoguard run -c {workdir}/nolog.yaml" \
+  logpeers) exec "$dnsbench" run devoguard log-off dnsdist-log "${dg[@]}" "${log_off[@]}" \
              --config bench/devoguard.yaml --vs dnsdist "$@" ;;
   threads) exec "$dnsbench" run --proxy-cpus 0,1 --proxy "threads-1=build/devoguard run -c {config}" \
              --proxy "threads-2=sed 's/^threads: 1$/threads: 2/' {config} > {workdir}/t2.yaml && exec build/devoguard run -c {workdir}/t2.yaml" \
