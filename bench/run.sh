@@ -13,6 +13,9 @@
 #   bench/run.sh tcp        forwarding over TCP, vs dnsdist
 #   bench/run.sh direct     devoguard vs direct (the harness's ceiling) and dnsdist
 #   bench/run.sh peers      devoguard, dnsdist, unbound and dnsmasq vs direct (the full table)
+#   bench/run.sh floor      devoguard and bare_forwarder (bench/floor: the syscall design with no
+#                           work) vs dnsdist, the mix: what any such proxy can reach here
+#   bench/run.sh floor-local  the same for local answers (bare_forwarder answers NXDOMAIN)
 #   bench/run.sh cache      answer cache off vs on, every query forwarded (--mix forward):
 #                           the hit path; compare its q/core-s with `local` (the local answers)
 # Extra arguments go to dnsbench (e.g. --rounds 5, --json-out FILE).
@@ -26,6 +29,8 @@ dnsbench=../shared/bench/dnsbench
 dg=(--proxy "devoguard=build/devoguard run -c {config}")
 # The decision_log section is the last two lines of the filled-in config.
 log_off=(--proxy "log-off=head -n -2 {config} > {workdir}/nolog.yaml && exec build/devoguard run -c {workdir}/nolog.yaml")
+bare=(--proxy "bare=build/bare_forwarder forward {listen_port} {upstream_port}")
+bare_local=(--proxy "bare=build/bare_forwarder answer {listen_port}")
 scenario=${1:-mix}
 shift || true
 case "$scenario" in
@@ -44,9 +49,13 @@ case "$scenario" in
   threads) exec "$dnsbench" run --proxy-cpus 0,1 --proxy "threads-1=build/devoguard run -c {config}" \
              --proxy "threads-2=sed 's/^threads: 1$/threads: 2/' {config} > {workdir}/t2.yaml && exec build/devoguard run -c {workdir}/t2.yaml" \
              --config bench/devoguard.yaml "$@" ;;
+  floor|floor-local) cmake --build build -t bare_forwarder >/dev/null ;;&
+  floor)   exec "$dnsbench" run devoguard bare "${dg[@]}" "${bare[@]}" --config bench/devoguard.yaml --vs dnsdist "$@" ;;
+  floor-local) exec "$dnsbench" run devoguard bare "${dg[@]}" "${bare_local[@]}" --config bench/devoguard.yaml \
+             --vs dnsdist --mix local "$@" ;;
   cache)   exec "$dnsbench" run --mix forward \
              --proxy "cache-off=build/devoguard run -c {config}" \
              --proxy "cache-on={ cat {config}; echo 'cache: {enabled: true}'; } > {workdir}/cache.yaml && exec build/devoguard run -c {workdir}/cache.yaml" \
              --config bench/devoguard.yaml "$@" ;;
-  *) echo "usage: bench/run.sh mix|local|pairs|log|logpeers|threads|tcp|direct|peers|cache [dnsbench args]" >&2; exit 2 ;;
+  *) echo "usage: bench/run.sh mix|local|pairs|log|logpeers|threads|tcp|direct|peers|floor|floor-local|cache [dnsbench args]" >&2; exit 2 ;;
 esac
