@@ -3,8 +3,8 @@
 # latency run): one `dnsbench serve`, dnsperf -Q 20000 on cpu 0, and 2 s of the proxy's syscall
 # entries and exits (perf, raw_syscalls tracepoints). Prints, per thread and per pair of
 # consecutive syscalls, the median user-space time between them (the exit of one to the entry of
-# the next) and the median time inside each syscall. The tracepoints add ~0.2 µs to each gap,
-# the same for every target, so compare targets, not absolute figures.
+# the next) and the median time inside each syscall. The tracepoints add their own cost to
+# each gap, the same for every target, so compare targets, not absolute figures.
 #
 #   bench/latency_split.sh devoguard|bare|dnsdist
 set -euo pipefail
