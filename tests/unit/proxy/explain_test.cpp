@@ -48,7 +48,9 @@ TEST_P(Shapes, SameFindingEveryWay) {
     EXPECT_EQ(decision_log::format_timestamp(*f->first_seen), "2025-10-01T09:30:00.000000Z");
     EXPECT_EQ(decision_log::format_timestamp(*f->last_seen), "2025-10-01T10:00:00.000000Z");
   }
-  if (c.count == 1) EXPECT_EQ(parse_finding(values->front())->format, c.format);
+  if (c.count == 1) {
+    EXPECT_EQ(parse_finding(values->front())->format, c.format);
+  }
 }
 INSTANTIATE_TEST_SUITE_P(
     Cases, Shapes,

@@ -174,7 +174,9 @@ TEST_P(Lines, Kind) {
   Packet p;
   auto kind = parse_windows_line(c.line, order, p);
   ASSERT_EQ(kind.has_value(), c.ok) << (kind ? "" : kind.error().message);
-  if (kind) EXPECT_EQ(*kind == LineKind::Packet, c.packet);
+  if (kind) {
+    EXPECT_EQ(*kind == LineKind::Packet, c.packet);
+  }
 }
 const std::string kTail = " 00000292D65BCC80 UDP Rcv 10.0.0.1 3aee   Q [0001   D   NOERROR] A (1)x(0)";
 INSTANTIATE_TEST_SUITE_P(
