@@ -8,6 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dnsbench=../shared/bench/dnsbench
+source bench/serve.sh
 target=${1:?usage: bench/cost_split.sh devoguard|log-off|dnsdist|dnsdist-log}
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; wait; rm -rf "$work"' EXIT
@@ -25,11 +26,7 @@ else
   serve=("$target")
 fi
 
-"$dnsbench" serve "${serve[@]}" --workdir "$work/serve" --seconds 40 > "$work/serve.log" 2>&1 &
-for _ in $(seq 120); do grep -q "serving for" "$work/serve.log" && break; sleep 0.5; done
-grep -q "serving for" "$work/serve.log" || { cat "$work/serve.log" >&2; exit 1; }
-pid=$(pgrep -x -n "$process")
-port=$(grep -o '_port": [0-9]*}' "$work/serve.log" | grep -o '[0-9]*')
+start_serving 40 "$process" "${serve[@]}"
 
 taskset -c 0 dnsperf -s 127.0.0.1 -p "$port" -d "$work/serve/queries-mix.txt" -l 12 -c 4 -q 100 \
   > "$work/dnsperf.out" 2>&1 &

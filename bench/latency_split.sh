@@ -10,6 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dnsbench=../shared/bench/dnsbench
+source bench/serve.sh
 target=${1:?usage: bench/latency_split.sh devoguard|bare|dnsdist}
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; wait; rm -rf "$work"' EXIT
@@ -24,11 +25,7 @@ case "$target" in
   *) echo "bench/latency_split.sh: unknown target $target" >&2; exit 2 ;;
 esac
 
-"$dnsbench" serve "${serve[@]}" --workdir "$work/serve" --seconds 30 > "$work/serve.log" 2>&1 &
-for _ in $(seq 120); do grep -q "serving for" "$work/serve.log" && break; sleep 0.5; done
-grep -q "serving for" "$work/serve.log" || { cat "$work/serve.log" >&2; exit 1; }
-pid=$(pgrep -x -n "$process")
-port=$(grep -o '_port": [0-9]*}' "$work/serve.log" | grep -o '[0-9]*')
+start_serving 30 "$process" "${serve[@]}"
 
 taskset -c 0 dnsperf -s 127.0.0.1 -p "$port" -d "$work/serve/queries-mix.txt" -l 8 -Q 20000 -c 4 \
   > "$work/dnsperf.out" 2>&1 &
