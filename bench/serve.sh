@@ -1,6 +1,7 @@
-# Sourced by bench/cost_split.sh and bench/latency_split.sh: `start_serving SECONDS PROCESS ARGS…` starts
-# `dnsbench serve ARGS…` in $work/serve (in the background), waits until it serves, and sets
-# `pid` (the newest process named PROCESS) and `port` (where the target listens).
+# Sourced by bench/cost_split.sh and bench/latency_split.sh.
+# `start_serving SECONDS PROCESS ARGS…` starts `dnsbench serve ARGS…` in $work/serve (in the
+# background), waits until it serves, and sets `pid` (the newest process named PROCESS) and
+# `port` (where the target listens).
 start_serving() {
   local seconds=$1 process=$2
   shift 2
